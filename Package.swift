@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Core ← Bindings ← REPL. Core knows nothing of Lua or terminals; Bindings turns Core into Lua
+// values; the executable owns line editing, printing and the command line.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "InstructEdit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "instructedit", targets: ["instructedit"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/Core/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLua", path: "Sources/Bindings/CLua", pkgConfig: "lua5.4",
+                       providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CEditline", path: "Sources/REPL/CEditline", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .target(name: "Core", dependencies: ["CBLAS"], path: "Sources/Core",
+                exclude: ["CBLAS"], swiftSettings: optimise),
+        .target(name: "Bindings", dependencies: ["Core", "CLua"], path: "Sources/Bindings",
+                exclude: ["CLua"], swiftSettings: optimise),
+        .executableTarget(name: "instructedit", dependencies: ["Bindings", "Core", "CEditline"],
+                          path: "Sources/REPL", exclude: ["CEditline"], swiftSettings: optimise),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], path: "Tests/CoreTests"),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Core"], path: "Tests/BindingsTests"),
+        .testTarget(name: "REPLTests", dependencies: ["Core"], path: "Tests/REPLTests"),
+    ]
+)

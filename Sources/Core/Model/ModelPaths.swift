@@ -1,0 +1,19 @@
+import Foundation
+
+/// Where the default model lives, so `model.load()` finds it from any directory.
+public enum ModelPaths {
+    public static let defaultFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    /// `$INSTRUCTEDIT_HOME`, else `~/.instructedit`: the folder Scripts/setup.sh installs into.
+    public static var home: String {
+        let env = ProcessInfo.processInfo.environment
+        if let h = env["INSTRUCTEDIT_HOME"], !h.isEmpty { return h }
+        return (env["HOME"] ?? NSHomeDirectory()) + "/.instructedit"
+    }
+
+    /// `$INSTRUCTEDIT_MODEL` if set, else the file Scripts/setup.sh installs.
+    public static var defaultModel: String {
+        if let m = ProcessInfo.processInfo.environment["INSTRUCTEDIT_MODEL"], !m.isEmpty { return m }
+        return home + "/models/" + defaultFileName
+    }
+}

@@ -1,0 +1,3 @@
+import Bindings
+import Core
+print("instructedit")
