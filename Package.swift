@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CEditline", path: "Sources/REPL/CEditline", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
         .target(name: "Core", dependencies: ["CBLAS"], path: "Sources/Core",
-                exclude: ["CBLAS"], swiftSettings: optimise),
+                exclude: ["CBLAS"], resources: [.copy("Resources")], swiftSettings: optimise),
         .target(name: "Bindings", dependencies: ["Core", "CLua"], path: "Sources/Bindings",
                 exclude: ["CLua"], swiftSettings: optimise),
         .executableTarget(name: "instructedit", dependencies: ["Bindings", "Core", "CEditline"],
