@@ -3,7 +3,7 @@ import XCTest
 @testable import Core
 
 /// A generator that returns a fixed sequence, to see which description `render` draws.
-struct ScriptedGenerator: RandomNumberGenerator {
+private struct ScriptedGenerator: RandomNumberGenerator {
     var values: [UInt64]
     mutating func next() -> UInt64 { values.isEmpty ? 0 : values.removeFirst() }
 }
