@@ -1,0 +1,35 @@
+import CBLAS
+
+extension MENDEditor {
+    /// ∇̃W = Σ_i δ̃_i ũ_iᵀ, (d_out, d_in) row-major.
+    public func pseudoGradient(_ t: MENDTransformed) -> [Float] {
+        var g = [Float](repeating: 0, count: t.dOut * t.dIn)
+        g.withUnsafeMutableBufferPointer { accumulate(t, scale: 1, into: $0.baseAddress!) }
+        return g
+    }
+
+    /// The change the edit makes to inner weight `t.weight`: W̃ − W = −α_ℓ ∇̃W, (d_out, d_in).
+    public func weightDelta(_ t: MENDTransformed) -> [Float] {
+        var g = [Float](repeating: 0, count: t.dOut * t.dIn)
+        g.withUnsafeMutableBufferPointer { accumulate(t, scale: -stepSizes[t.weight], into: $0.baseAddress!) }
+        return g
+    }
+
+    /// Applies W̃ = W − α_ℓ ∇̃W in place to the (d_out, d_in) row-major weight at `weight`
+    /// (one sgemm, no temporary). Keep a copy of W to undo the edit exactly.
+    public func applyEdit(_ t: MENDTransformed, to weight: UnsafeMutablePointer<Float>) {
+        accumulate(t, scale: -stepSizes[t.weight], into: weight)
+    }
+
+    /// w += scale · δ̃ᵀ ũ.
+    private func accumulate(_ t: MENDTransformed, scale: Float, into w: UnsafeMutablePointer<Float>) {
+        guard t.rows > 0 else { return }
+        t.deltaTilde.withUnsafeBufferPointer { dt in
+            t.uTilde.withUnsafeBufferPointer { ut in
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t.dOut), Int32(t.dIn),
+                            Int32(t.rows), scale, dt.baseAddress!, Int32(t.dOut), ut.baseAddress!,
+                            Int32(t.dIn), 1, w, Int32(t.dIn))
+            }
+        }
+    }
+}
