@@ -69,6 +69,9 @@ final class SafetensorsCheckpointTests: XCTestCase {
             XCTAssertEqual(m.tokenizer.decode(m.tokenizer.encode(text)), text)
             XCTAssertEqual(m.tokenizer.bosId, 1)
             XCTAssertEqual(m.tokenizer.eosId, 2)
+            let viaFile = try LanguageModel.load(dir.appendingPathComponent("config.json").path)
+            XCTAssertEqual(viaFile.name, "tiny-hf")
+            XCTAssertTrue(viaFile.weights.slab.elementsEqual(expected.slab))
         }
     }
 

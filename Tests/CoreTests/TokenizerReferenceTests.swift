@@ -70,15 +70,41 @@ final class TokenizerReferenceTests: XCTestCase {
                 XCTAssertTrue(ids.allSatisfy { (0..<t.vocabularySize).contains($0) })
             }
         }
+        // The tiny vocabulary has all 256 bytes, so any scalar at all round-trips.
+        var state: UInt64 = 77
+        for n in 0..<500 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<(1 + n % 30) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let v = UInt32(truncatingIfNeeded: state >> 33) % (n % 3 == 0 ? 0x110000 : 0x800)
+                if let u = Unicode.Scalar(v) { s.append(u) }
+            }
+            let text = String(s)
+            XCTAssertEqual(Array(tiny.decode(tiny.encode(text)).utf8), Array(text.utf8), text.debugDescription)
+        }
     }
 
+    /// SmolLM2's vocabulary lacks 21 byte tokens (U+0004, U+0006, U+0013, U+0014, U+0016, U+001D,
+    /// the lead bytes of planes 4-11, and bytes UTF-8 never uses); like llama.cpp and Hugging Face,
+    /// encoding drops those bytes. (Expected ids from Hugging Face `tokenizers` 0.23.)
+    func testBytesMissingFromTheVocabularyAreDropped() throws {
+        let t = try smol()
+        let missing = (0..<256).filter { t.id(of: String(ByteLevel.byteToScalar[$0])) == nil }
+        XCTAssertEqual(missing, [0x04, 0x06, 0x13, 0x14, 0x16, 0x1D, 0xC0, 0xC1, 0xF1, 0xF2] + Array(0xF5...0xFF))
+        XCTAssertEqual(t.encode("a\u{4}b"), [81, 82])
+        XCTAssertEqual(t.encode("tab\u{1D}\u{13}end"), [15999, 486])
+        XCTAssertEqual(t.encode("x\u{50000}y"), [104, 234, 218, 218, 105])
+        XCTAssertEqual(t.decode([104, 234, 218, 218, 105]), "x\u{FFFD}\u{FFFD}\u{FFFD}y")
+    }
+
+    /// Characters whose UTF-8 bytes all have tokens in SmolLM2's vocabulary (see above).
     static let alphabet: [String] = [
         "a", "b", "Z", "q", "'", "'s", "'ll", "’", ".", ",", "!", "?", "-", "_", "(", "]", "{", "\"", "+", "=", "/", "\\", "<", "|", ">",
         " ", " ", "  ", "\t", "\n", "\r\n", "\u{A0}", "\u{3000}", "\u{2028}", "\u{0B}", "\u{0C}", "\u{85}",
         "0", "7", "٣", "²", "Ⅻ", "½",
         "é", "e\u{301}", "ñ", "n\u{303}", "\u{301}", "\u{308}\u{301}", "ß", "İ", "ǅ", "ʰ",
         "日", "本", "語", "漢字", "한", "ア", "ん", "ไทย", "عربى", "עברית", "Ω", "Жж",
-        "😀", "👍🏽", "👨‍👩‍👧", "🇫🇷", "\u{200D}", "\u{FE0F}", "\u{1F9D1}", "\u{10FFFF}", "\u{E000}", "\u{1}", "\u{7F}",
+        "😀", "👍🏽", "👨‍👩‍👧", "🇫🇷", "\u{200D}", "\u{FE0F}", "\u{1F9D1}", "\u{10FFFF}", "\u{E000}", "\u{1}", "\u{7F}", "\u{1B}", "\u{20000}",
         "<|im_start|>", "<|im_end|>", "<|endoftext|>", "<|im_", "|>",
     ]
 

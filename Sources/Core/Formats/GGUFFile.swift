@@ -51,6 +51,9 @@ public final class GGUFFile: @unchecked Sendable {
         let m = try r.read(UInt32.self, "magic")
         guard m == Self.magic else { throw InstructEditError("\(path): not a GGUF file (bad magic)") }
         version = try r.read(UInt32.self, "version")
+        guard version.byteSwapped != 2 && version.byteSwapped != 3 else {
+            throw InstructEditError("\(path): big-endian GGUF files are not supported")
+        }
         guard version == 2 || version == 3 else {
             throw InstructEditError("\(path): GGUF version \(version) is not supported (only 2 and 3)")
         }
@@ -191,18 +194,18 @@ public final class GGUFFile: @unchecked Sendable {
     /// The raw bytes of a tensor's data (bounds were checked when the file was parsed).
     func data(_ t: GGUFTensorInfo) -> UnsafeRawPointer { file.bytes.baseAddress! + t.fileOffset }
 
-    /// Throws unless `t` can be dequantised.
-    func checkDequantizable(_ t: GGUFTensorInfo) throws {
+    /// The type of `t`, or an error naming the tensor if it cannot be dequantised.
+    func dequantizableType(_ t: GGUFTensorInfo) throws -> GGMLType {
         guard let type = t.type, type.canDequantize else {
             throw InstructEditError("\(path): tensor '\(t.name)' has type \(t.typeName), which cannot be dequantised (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1)")
         }
+        return type
     }
 
     /// The tensor as Float32 in stored (GGUF) order, row-major over `shape`.
     public func floats(_ name: String) throws -> [Float] {
         guard let t = tensor(named: name) else { throw InstructEditError("\(path): no tensor named '\(name)'") }
-        try checkDequantizable(t)
-        let type = t.type!
+        let type = try dequantizableType(t)
         return [Float](unsafeUninitializedCapacity: t.elementCount) { buf, n in
             Dequantize.run(type, data(t), buf.baseAddress!, count: t.elementCount)
             n = t.elementCount

@@ -42,7 +42,7 @@ extension LlamaWeights {
     /// first, then dequantised in parallel straight into place, Q/K rows un-permuted on the way.
     static func load(gguf: GGUFFile, config: LlamaConfig) throws -> LlamaWeights {
         let specs = LlamaTensorSpec.all(config)
-        var plan: [(spec: LlamaTensorSpec, info: GGUFTensorInfo)] = []
+        var plan: [(spec: LlamaTensorSpec, info: GGUFTensorInfo, type: GGMLType)] = []
         for s in specs {
             guard let t = gguf.tensor(named: s.gguf) else {
                 throw InstructEditError("\(gguf.path): tensor '\(s.gguf)' is missing")
@@ -50,8 +50,7 @@ extension LlamaWeights {
             guard t.shape == s.shape else {
                 throw InstructEditError("\(gguf.path): tensor '\(s.gguf)' has shape \(t.shape), the config needs \(s.shape)")
             }
-            try gguf.checkDequantizable(t)
-            plan.append((s, t))
+            plan.append((s, t, try gguf.dequantizableType(t)))
         }
         let known = Set(specs.map(\.gguf))
         if let extra = gguf.tensors.first(where: { !known.contains($0.name) }) {
@@ -66,9 +65,8 @@ extension LlamaWeights {
             let rowLen: Int, rowBytes: Int, rows: Range<Int>, ropeHeadDim: Int?
         }
         var jobs: [Job] = []
-        for (s, t) in plan {
-            guard let ref = weights.param(named: s.hf), ref.count == t.elementCount, let type = t.type,
-                  let (be, bb) = type.blockLayout else {
+        for (s, t, type) in plan {
+            guard let ref = weights.param(named: s.hf), ref.count == t.elementCount, let (be, bb) = type.blockLayout else {
                 throw InstructEditError("\(gguf.path): internal layout mismatch for '\(s.gguf)'")
             }
             let rowLen = t.dims[0], rows = t.elementCount / rowLen

@@ -24,7 +24,12 @@ public final class LanguageModel: @unchecked Sendable {
             }
             throw InstructEditError("model not found: \(target) (a .gguf file or a Hugging Face checkpoint folder)")
         }
-        let url = URL(fileURLWithPath: target).standardizedFileURL
+        var url = URL(fileURLWithPath: target).standardizedFileURL
+        // A checkpoint's config.json or weights file stands for its folder.
+        if !isDir.boolValue && (url.lastPathComponent == "config.json" || url.pathExtension == "safetensors") {
+            url = url.deletingLastPathComponent()
+            isDir = ObjCBool(true)
+        }
         let weights: LlamaWeights, tokenizer: BPETokenizer, name: String
         if isDir.boolValue {
             (weights, tokenizer) = try HuggingFaceCheckpoint.load(folder: url.path)

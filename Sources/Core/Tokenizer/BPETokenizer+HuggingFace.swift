@@ -54,7 +54,7 @@ extension BPETokenizer {
         let unk = (model["unk_token"] as? String).flatMap { u in tokens.firstIndex(of: u) }
         try self.init(tokens: tokens, merges: merges, specialIds: special,
                       preTokenizer: PreTokenizer(splitDigits: splitDigits), bos: bos, eos: eos, unk: unk,
-                      ignoreMerges: model["ignore_merges"] as? Bool ?? false, source: path)
+                      ignoreMerges: model["ignore_merges"] as? Bool ?? false, missingByteId: unk, source: path)
     }
 
     /// Whether digits are isolated; throws for pre-tokenizers other than ByteLevel (optionally after

@@ -17,6 +17,10 @@ public final class BPETokenizer: Tokenizer {
     let preTokenizer: PreTokenizer
     /// Whether a piece that is a whole vocabulary entry skips merging (tokenizer.json `ignore_merges`).
     private let ignoreMerges: Bool
+    /// Stands in for a byte whose token is missing from the vocabulary; nil drops the byte, as
+    /// llama.cpp and Hugging Face do without a BPE unk token (SmolLM2 lacks 21 of the 256 byte
+    /// tokens, e.g. U+0004 and the lead bytes of planes 4-11).
+    private let missingByteId: Int32?
     private let cache = Mutex<[[UInt8]: [Int32]]>([:])
     private static let cacheLimit = 100_000
 
@@ -31,7 +35,7 @@ public final class BPETokenizer: Tokenizer {
     ///   - specialIds: tokens recognised verbatim in input text (control / added tokens).
     init(tokens: [String], merges mergePairs: [(String, String)], specialIds: Set<Int>,
          preTokenizer: PreTokenizer, bos: Int?, eos: Int?, pad: Int? = nil, unk: Int? = nil,
-         ignoreMerges: Bool = false, source: String) throws {
+         ignoreMerges: Bool = false, missingByteId: Int? = nil, source: String) throws {
         guard !tokens.isEmpty else { throw InstructEditError("\(source): the tokenizer vocabulary is empty") }
         var ids: [String: Int] = [:]
         ids.reserveCapacity(tokens.count)
@@ -81,6 +85,7 @@ public final class BPETokenizer: Tokenizer {
         self.decodedStart = starts
         self.preTokenizer = preTokenizer
         self.ignoreMerges = ignoreMerges
+        self.missingByteId = missingByteId.map(Int32.init)
         self.bosId = bos; self.eosId = eos; self.padId = pad; self.unkId = unk
     }
 
@@ -140,7 +145,7 @@ public final class BPETokenizer: Tokenizer {
         sym.reserveCapacity(piece.count)
         for b in piece {
             let id = byteIds[Int(b)]
-            if id >= 0 { sym.append(id) } else if let u = unkId { sym.append(Int32(u)) }
+            if id >= 0 { sym.append(id) } else if let u = missingByteId { sym.append(u) }
         }
         while sym.count > 1 {
             var best: (rank: Int32, id: Int32) = (.max, -1)
