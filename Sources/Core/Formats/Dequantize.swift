@@ -1,6 +1,24 @@
 /// Float32 from GGML's storage types. Every kernel handles whole blocks of one row at a time, so
 /// callers can split tensors by rows and run them in parallel.
+import Dispatch
+
 enum Dequantize {
+    /// One contiguous run to convert: `count` elements of `type` at `src` into `dst`.
+    struct Job: @unchecked Sendable {  // raw pointers into a parameter slab and a mapped file
+        let src: UnsafeRawPointer
+        let dst: UnsafeMutablePointer<Float>
+        let type: GGMLType
+        let count: Int
+    }
+
+    /// Runs the jobs on all cores. Loaders cut tensors into jobs of about 64K elements so the
+    /// cores stay busy down to the last tensor.
+    static func parallel(_ jobs: [Job]) {
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            run(jobs[j].type, jobs[j].src, jobs[j].dst, count: jobs[j].count)
+        }
+    }
+
     /// All 65,536 half-precision values as Float32: a table look-up beats converting each one.
     static let halfTable: [Float] = (0...UInt16.max).map { halfToFloat($0) }
 

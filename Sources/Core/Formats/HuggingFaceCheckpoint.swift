@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// A Hugging Face checkpoint folder of the LLaMA family: `config.json`, `model.safetensors` (or the
@@ -94,24 +93,15 @@ enum HuggingFaceCheckpoint {
 
         let weights = LlamaWeights(config: config)
         let slab = weights.slab.baseAddress!
-        struct Job: @unchecked Sendable {  // raw pointers into the slab and the mapped file
-            let dst: UnsafeMutablePointer<Float>, src: UnsafeRawPointer, type: GGMLType, count: Int
-        }
-        var jobs: [Job] = []
+        var jobs: [Dequantize.Job] = []
         for s in specs {
             guard let (st, e) = found[s.hf], let ref = weights.param(named: s.hf) else { continue }
-            let size = e.dtype.size
             for start in stride(from: 0, to: e.count, by: 65536) {
-                jobs.append(Job(dst: slab + ref.offset + start, src: st.data(e) + start * size,
-                                type: e.dtype.ggml, count: min(65536, e.count - start)))
+                jobs.append(Dequantize.Job(src: st.data(e) + start * e.dtype.size, dst: slab + ref.offset + start,
+                                           type: e.dtype.ggml, count: min(65536, e.count - start)))
             }
         }
-        do {
-            let jobs = jobs
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
-                Dequantize.run(jobs[j].type, jobs[j].src, jobs[j].dst, count: jobs[j].count)
-            }
-        }
+        Dequantize.parallel(jobs)
         withExtendedLifetime(found) {}
         return weights
     }

@@ -1,5 +1,3 @@
-import Dispatch
-
 extension LlamaConfig {
     /// The LLaMA hyper-parameters in a GGUF file's `llama.*` metadata; the vocabulary size is the
     /// length of the token list, and the head is untied when an `output.weight` tensor exists.
@@ -59,34 +57,28 @@ extension LlamaWeights {
 
         let weights = LlamaWeights(config: config)
         let slab = weights.slab.baseAddress!
-        // Jobs of about 64K elements, so both cores stay busy down to the last tensor.
-        struct Job: @unchecked Sendable {  // raw pointers into the slab and the mapped file
-            let dst: UnsafeMutablePointer<Float>, src: UnsafeRawPointer, type: GGMLType
-            let rowLen: Int, rowBytes: Int, rows: Range<Int>, ropeHeadDim: Int?
-        }
-        var jobs: [Job] = []
+        var jobs: [Dequantize.Job] = []
         for (s, t, type) in plan {
             guard let ref = weights.param(named: s.hf), ref.count == t.elementCount, let (be, bb) = type.blockLayout else {
                 throw InstructEditError("\(gguf.path): internal layout mismatch for '\(s.gguf)'")
             }
-            let rowLen = t.dims[0], rows = t.elementCount / rowLen
-            let chunk = max(1, 65536 / rowLen)
-            for r in stride(from: 0, to: rows, by: chunk) {
-                jobs.append(Job(dst: slab + ref.offset, src: gguf.data(t), type: type, rowLen: rowLen,
-                                rowBytes: rowLen / be * bb, rows: r..<min(rows, r + chunk),
-                                ropeHeadDim: s.ropeHeads.map { rows / $0 }))
-            }
-        }
-        do {
-            let jobs = jobs
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
-                let job = jobs[j]
-                for r in job.rows {
-                    let dstRow = job.ropeHeadDim.map { RopePermutation.hfRow(ggufRow: r, headDim: $0) } ?? r
-                    Dequantize.run(job.type, job.src + r * job.rowBytes, job.dst + dstRow * job.rowLen, count: job.rowLen)
+            let rowLen = t.dims[0], rows = t.elementCount / rowLen, rowBytes = rowLen / be * bb
+            let src = gguf.data(t), dst = slab + ref.offset
+            if let heads = s.ropeHeads {
+                // One job per row, each landing on its Hugging Face row.
+                for r in 0..<rows {
+                    let h = RopePermutation.hfRow(ggufRow: r, headDim: rows / heads)
+                    jobs.append(Dequantize.Job(src: src + r * rowBytes, dst: dst + h * rowLen, type: type, count: rowLen))
+                }
+            } else {
+                let chunk = max(1, 65536 / rowLen)
+                for r in stride(from: 0, to: rows, by: chunk) {
+                    jobs.append(Dequantize.Job(src: src + r * rowBytes, dst: dst + r * rowLen, type: type,
+                                               count: min(chunk, rows - r) * rowLen))
                 }
             }
         }
+        Dequantize.parallel(jobs)
         return weights
     }
 }
