@@ -132,20 +132,20 @@ final class LlamaForwardTests: XCTestCase {
         // position 0 is the identity; rotations keep the norm
         var x: [Float] = (0..<16).map { Float($0) - 7.5 }
         let original = x
-        x.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 1, pos0: 0, heads: 2) }
+        x.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 1, stride: 16, pos0: 0, heads: 2) }
         XCTAssertEqual(x, original)
-        x.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 2, pos0: 5, heads: 1) }
+        x.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 2, stride: 8, pos0: 5, heads: 1) }
         let norm = { (v: ArraySlice<Float>) in v.reduce(0) { $0 + $1 * $1 } }
         XCTAssertEqual(norm(x[0..<8]), norm(original[0..<8]), accuracy: 1e-3)
         XCTAssertNotEqual(x, original)
         // inverse undoes the rotation
-        x.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 2, pos0: 5, heads: 1, inverse: true) }
+        x.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 2, stride: 8, pos0: 5, heads: 1, inverse: true) }
         assertClose(x, original, tolerance: 1e-6, "inverse rotation")
         // q·k depends only on the distance between positions
         func dot(_ q: [Float], _ pq: Int, _ k: [Float], _ pk: Int) -> Float {
             var a = q, b = k
-            a.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 1, pos0: pq, heads: 1) }
-            b.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 1, pos0: pk, heads: 1) }
+            a.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 1, stride: 8, pos0: pq, heads: 1) }
+            b.withUnsafeMutableBufferPointer { table.rotate($0.baseAddress!, rows: 1, stride: 8, pos0: pk, heads: 1) }
             return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
         }
         let q: [Float] = [0.3, -1, 0.5, 2, 1, 0.1, -0.7, 0.2], k: [Float] = [1, 0.2, -0.4, 0.9, -1.2, 0.5, 0.3, 0.8]

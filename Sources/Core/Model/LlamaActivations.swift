@@ -16,33 +16,30 @@ final class FloatBuffer: @unchecked Sendable {
     func zero() { p.update(repeating: 0, count: count) }
 }
 
-/// Everything one decoder block computes for T rows (C = dim, F = ffn, H = heads, Tk = keys seen).
-/// A traced forward keeps one per block for the backward; inference reuses one for every block.
+/// Everything one decoder block computes for T rows (C = dim, F = ffn, H = heads, Tk = keys seen,
+/// QKV = dim + 2·kvDim). A traced forward keeps one per block for the backward; inference reuses one
+/// for every block.
 final class LlamaBlockActivations: @unchecked Sendable {
     let T: Int
     let keyCapacity: Int
     let input: FloatBuffer      // (T, C) residual entering the block
     let rstdAttn: FloatBuffer   // (T) 1 / rms of input
     let xnAttn: FloatBuffer     // (T, C) input_layernorm output: input of q, k, v
-    let q: FloatBuffer          // (T, C) after RoPE
-    let k: FloatBuffer          // (T, kvDim) after RoPE
-    let v: FloatBuffer          // (T, kvDim)
+    let qkv: FloatBuffer        // (T, QKV) q | k | v per row; q and k after RoPE
     let probs: FloatBuffer      // (H, T, Tk) attention probabilities, Tk <= keyCapacity
     let attnOut: FloatBuffer    // (T, C) heads side by side: input of o_proj
     let mid: FloatBuffer        // (T, C) residual after attention
     let rstdMlp: FloatBuffer    // (T)
     let xnMlp: FloatBuffer      // (T, C) post_attention_layernorm output: input of gate and up
-    let gate: FloatBuffer       // (T, F) gate_proj output, before SiLU
-    let up: FloatBuffer         // (T, F)
+    let gateUp: FloatBuffer     // (T, 2F) gate | up per row, gate before SiLU
     let act: FloatBuffer        // (T, F) silu(gate) * up: input of down_proj
 
     init(_ c: LlamaConfig, rows T: Int, keyCapacity: Int? = nil) {
         self.T = T
         self.keyCapacity = keyCapacity ?? T
         input = FloatBuffer(T * c.dim); rstdAttn = FloatBuffer(T); xnAttn = FloatBuffer(T * c.dim)
-        q = FloatBuffer(T * c.dim); k = FloatBuffer(T * c.kvDim); v = FloatBuffer(T * c.kvDim)
-        probs = FloatBuffer(c.heads * T * self.keyCapacity); attnOut = FloatBuffer(T * c.dim)
-        mid = FloatBuffer(T * c.dim); rstdMlp = FloatBuffer(T); xnMlp = FloatBuffer(T * c.dim)
-        gate = FloatBuffer(T * c.ffn); up = FloatBuffer(T * c.ffn); act = FloatBuffer(T * c.ffn)
+        qkv = FloatBuffer(T * (c.dim + 2 * c.kvDim)); probs = FloatBuffer(c.heads * T * self.keyCapacity)
+        attnOut = FloatBuffer(T * c.dim); mid = FloatBuffer(T * c.dim); rstdMlp = FloatBuffer(T)
+        xnMlp = FloatBuffer(T * c.dim); gateUp = FloatBuffer(T * 2 * c.ffn); act = FloatBuffer(T * c.ffn)
     }
 }

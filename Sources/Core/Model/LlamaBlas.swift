@@ -36,9 +36,9 @@ enum Linear {
         gemm(T, n, m, dy, lda: m, w, ldb: n, dx, ldc: n, beta: beta)
     }
 
-    /// dW (out, in) += dyᵀ x.
-    static func backwardWeight(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows T: Int,
-                               in n: Int, out m: Int, _ dw: UnsafeMutablePointer<Float>) {
-        gemm(transA: true, m, n, T, dy, lda: m, x, ldb: n, dw, ldc: n, beta: 1)
+    /// dW (out, in) += dyᵀ x (rows of dy `ldy` apart, when dy is a column block of a wider matrix).
+    static func backwardWeight(_ dy: UnsafePointer<Float>, ldy: Int? = nil, _ x: UnsafePointer<Float>,
+                               rows T: Int, in n: Int, out m: Int, _ dw: UnsafeMutablePointer<Float>) {
+        gemm(transA: true, m, n, T, dy, lda: ldy ?? m, x, ldb: n, dw, ldc: n, beta: 1)
     }
 }

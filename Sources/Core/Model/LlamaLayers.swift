@@ -76,16 +76,17 @@ final class RopeTable: Sendable {
         sin = s
     }
 
-    /// Rotates x (T, heads·headDim) in place, row t at position pos0 + t; `inverse` turns back
-    /// (the backward of a rotation is its transpose).
-    func rotate(_ x: UnsafeMutablePointer<Float>, rows T: Int, pos0: Int, heads: Int, inverse: Bool = false) {
+    /// Rotates the first heads·headDim values of each of T rows (`stride` apart) in place, row t
+    /// at position pos0 + t; `inverse` turns back (the backward of a rotation is its transpose).
+    func rotate(_ x: UnsafeMutablePointer<Float>, rows T: Int, stride: Int, pos0: Int, heads: Int,
+                inverse: Bool = false) {
         let hd = 2 * half, sign: Float = inverse ? -1 : 1
         cos.withUnsafeBufferPointer { cb in
             sin.withUnsafeBufferPointer { sb in
                 for t in 0..<T {
                     let cr = cb.baseAddress! + (pos0 + t) * half, sr = sb.baseAddress! + (pos0 + t) * half
                     for h in 0..<heads {
-                        let a = x + t * heads * hd + h * hd, b = a + half
+                        let a = x + t * stride + h * hd, b = a + half
                         for i in 0..<half {
                             let c = cr[i], s = sign * sr[i], x1 = a[i], x2 = b[i]
                             a[i] = x1 * c - x2 * s
@@ -105,21 +106,24 @@ struct AttentionShape {
     let headDim: Int
     var dim: Int { heads * headDim }
     var kvDim: Int { kvHeads * headDim }
+    /// Width of a fused q | k | v row.
+    var qkvDim: Int { dim + 2 * kvDim }
     var group: Int { heads / kvHeads }
     var scale: Float { 1 / Float(headDim).squareRoot() }
 }
 
 enum Attention {
     /// Query row t sits at position pos0 + t and sees keys 0...pos0 + t.
-    /// q (T, dim), keys and values (Tk, kvDim) → probs (H, T, Tk), out (T, dim).
-    static func forward(_ s: AttentionShape, q: UnsafePointer<Float>, keys: UnsafePointer<Float>,
-                        values: UnsafePointer<Float>, rows T: Int, keys Tk: Int, pos0: Int,
+    /// q (T, dim) rows `ldq` apart; keys and values (Tk, kvDim) rows `ldkv` apart
+    /// → probs (H, T, Tk), out (T, dim).
+    static func forward(_ s: AttentionShape, q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>,
+                        values: UnsafePointer<Float>, ldkv: Int, rows T: Int, keys Tk: Int, pos0: Int,
                         probs: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
         for h in 0..<s.heads {
             let g = h / s.group, p = probs + h * T * Tk
             // scores (T, Tk) = q_h k_gᵀ / sqrt(hd)
-            gemm(transB: true, T, Tk, s.headDim, q + h * s.headDim, lda: s.dim, keys + g * s.headDim,
-                 ldb: s.kvDim, p, ldc: Tk, alpha: s.scale)
+            gemm(transB: true, T, Tk, s.headDim, q + h * s.headDim, lda: ldq, keys + g * s.headDim,
+                 ldb: ldkv, p, ldc: Tk, alpha: s.scale)
             for t in 0..<T {
                 let row = p + t * Tk, seen = pos0 + t + 1
                 var m = -Float.infinity
@@ -131,24 +135,23 @@ enum Attention {
                 for j in seen..<Tk { row[j] = 0 }
             }
             // out_h (T, hd) = probs (T, Tk) v_g (Tk, hd)
-            gemm(T, s.headDim, Tk, p, lda: Tk, values + g * s.headDim, ldb: s.kvDim,
-                 out + h * s.headDim, ldc: s.dim)
+            gemm(T, s.headDim, Tk, p, lda: Tk, values + g * s.headDim, ldb: ldkv, out + h * s.headDim, ldc: s.dim)
         }
     }
 
-    /// Backward of `forward` with pos0 = 0 and Tk = T. dq is overwritten; dk and dv are
-    /// accumulated (several query heads share one key/value head). scratch: (T, T).
-    static func backward(_ s: AttentionShape, dout: UnsafePointer<Float>, q: UnsafePointer<Float>,
-                         keys: UnsafePointer<Float>, values: UnsafePointer<Float>, probs: UnsafePointer<Float>,
-                         rows T: Int, dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
-                         dv: UnsafeMutablePointer<Float>, scratch dp: UnsafeMutablePointer<Float>) {
+    /// Backward of `forward` with pos0 = 0 and Tk = T, q | k | v fused in rows of `qkv` (T, QKV).
+    /// Writes dq and accumulates dk, dv (query heads share key/value heads) into `dqkv`, same layout.
+    /// scratch: (T, T).
+    static func backward(_ s: AttentionShape, dout: UnsafePointer<Float>, qkv: UnsafePointer<Float>,
+                         probs: UnsafePointer<Float>, rows T: Int, dqkv: UnsafeMutablePointer<Float>,
+                         scratch dp: UnsafeMutablePointer<Float>) {
+        let ld = s.qkvDim, kOffset = s.dim, vOffset = s.dim + s.kvDim
         for h in 0..<s.heads {
-            let g = h / s.group, p = probs + h * T * T
-            let doh = dout + h * s.headDim, vg = values + g * s.headDim, kg = keys + g * s.headDim
+            let g = h / s.group, p = probs + h * T * T, doh = dout + h * s.headDim
+            let q = h * s.headDim, k = kOffset + g * s.headDim, v = vOffset + g * s.headDim
             // out_h = p v_g  ⇒  dp = dout_h v_gᵀ,  dv_g += pᵀ dout_h
-            gemm(transB: true, T, T, s.headDim, doh, lda: s.dim, vg, ldb: s.kvDim, dp, ldc: T)
-            gemm(transA: true, T, s.headDim, T, p, lda: T, doh, ldb: s.dim, dv + g * s.headDim,
-                 ldc: s.kvDim, beta: 1)
+            gemm(transB: true, T, T, s.headDim, doh, lda: s.dim, qkv + v, ldb: ld, dp, ldc: T)
+            gemm(transA: true, T, s.headDim, T, p, lda: T, doh, ldb: s.dim, dqkv + v, ldc: ld, beta: 1)
             // p = softmax(scores)  ⇒  dscores = p ⊙ (dp − Σ_j p dp), times the 1/sqrt(hd) of the scores
             for t in 0..<T {
                 let pr = p + t * T, dr = dp + t * T
@@ -158,30 +161,36 @@ enum Attention {
                 for j in (t + 1)..<T { dr[j] = 0 }
             }
             // scores = q_h k_gᵀ  ⇒  dq_h = ds k_g,  dk_g += dsᵀ q_h
-            gemm(T, s.headDim, T, dp, lda: T, kg, ldb: s.kvDim, dq + h * s.headDim, ldc: s.dim)
-            gemm(transA: true, T, s.headDim, T, dp, lda: T, q + h * s.headDim, ldb: s.dim,
-                 dk + g * s.headDim, ldc: s.kvDim, beta: 1)
+            gemm(T, s.headDim, T, dp, lda: T, qkv + k, ldb: ld, dqkv + q, ldc: ld)
+            gemm(transA: true, T, s.headDim, T, dp, lda: T, qkv + q, ldb: ld, dqkv + k, ldc: ld, beta: 1)
         }
     }
 }
 
-/// act = silu(gate) ⊙ up, silu(g) = g·σ(g).
+/// act = silu(gate) ⊙ up, silu(g) = g·σ(g), over rows of gate | up (T, 2F).
 enum SwiGLU {
-    static func forward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, act: UnsafeMutablePointer<Float>,
-                        count n: Int) {
-        for i in 0..<n {
-            let g = gate[i]
-            act[i] = g / (1 + Foundation.exp(-g)) * up[i]
+    static func forward(gateUp: UnsafePointer<Float>, act: UnsafeMutablePointer<Float>, rows T: Int, ffn F: Int) {
+        for t in 0..<T {
+            let gate = gateUp + t * 2 * F, up = gate + F, a = act + t * F
+            for i in 0..<F {
+                let g = gate[i]
+                a[i] = g / (1 + Foundation.exp(-g)) * up[i]
+            }
         }
     }
 
-    /// dgate = dact ⊙ up ⊙ σ(g)(1 + g(1 − σ(g))),  dup = dact ⊙ silu(g)  (both overwritten).
-    static func backward(dact: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>,
-                         dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0..<n {
-            let g = gate[i], sig = 1 / (1 + Foundation.exp(-g))
-            dgate[i] = dact[i] * up[i] * sig * (1 + g * (1 - sig))
-            dup[i] = dact[i] * g * sig
+    /// dgate = dact ⊙ up ⊙ σ(g)(1 + g(1 − σ(g))),  dup = dact ⊙ silu(g), into rows of
+    /// dgate | dup (T, 2F) (overwritten).
+    static func backward(dact: UnsafePointer<Float>, gateUp: UnsafePointer<Float>,
+                         dgateUp: UnsafeMutablePointer<Float>, rows T: Int, ffn F: Int) {
+        for t in 0..<T {
+            let gate = gateUp + t * 2 * F, up = gate + F, da = dact + t * F
+            let dgate = dgateUp + t * 2 * F, dup = dgate + F
+            for i in 0..<F {
+                let g = gate[i], sig = 1 / (1 + Foundation.exp(-g))
+                dgate[i] = da[i] * up[i] * sig * (1 + g * (1 - sig))
+                dup[i] = da[i] * g * sig
+            }
         }
     }
 }
