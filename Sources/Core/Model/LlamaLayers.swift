@@ -1,0 +1,196 @@
+import CBLAS
+import Foundation
+import Synchronization
+
+// The layers of a LLaMA block, each forward beside its backward (llm.c style). Backward functions
+// restate the forward they differentiate and accumulate into their outputs (+=) unless noted.
+
+/// y = x / rms(x) ⊙ w, rms(x) = sqrt(mean(x²) + eps), row by row.
+enum RMSNorm {
+    /// out (T, C) = x (T, C) · rstd ⊙ w (C); rstd (T) = 1 / rms(x).
+    static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int, dim C: Int,
+                        eps: Float, out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
+        for t in 0..<T {
+            let xr = x + t * C, o = out + t * C
+            let r = 1 / (cblas_sdot(Int32(C), xr, 1, xr, 1) / Float(C) + eps).squareRoot()
+            rstd[t] = r
+            for i in 0..<C { o[i] = xr[i] * r * w[i] }
+        }
+    }
+
+    /// dx (T, C) += rstd·(dout ⊙ w) − rstd³/C · x · Σ(dout ⊙ w ⊙ x);  dw (C) += Σ_t dout ⊙ x · rstd.
+    static func backward(_ dout: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                         _ rstd: UnsafePointer<Float>, rows T: Int, dim C: Int,
+                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
+        for t in 0..<T {
+            let d = dout + t * C, xr = x + t * C, r = rstd[t]
+            if let dw {
+                for i in 0..<C { dw[i] += d[i] * xr[i] * r }
+            }
+            guard let dx else { continue }
+            var dot: Float = 0
+            for i in 0..<C { dot += d[i] * w[i] * xr[i] }
+            let k = r * r * r * dot / Float(C)
+            let g = dx + t * C
+            for i in 0..<C { g[i] += r * d[i] * w[i] - k * xr[i] }
+        }
+    }
+}
+
+/// Rotary position embedding in Hugging Face's rotate-half form: within each head, element i pairs
+/// with element i + headDim/2 and the pair turns by pos · theta^(−2i/headDim).
+final class RopeTable: Sendable {
+    let half: Int
+    let positions: Int
+    let cos: [Float]   // (positions, half)
+    let sin: [Float]   // (positions, half)
+
+    private struct Key: Hashable { let headDim: Int; let theta: Float; let positions: Int }
+    private static let tables = Mutex<[Key: RopeTable]>([:])
+
+    /// The table for `c`, computed once per (head size, theta, context length).
+    static func shared(_ c: LlamaConfig) -> RopeTable {
+        let key = Key(headDim: c.headDim, theta: c.ropeTheta, positions: c.contextLength)
+        return tables.withLock { t in
+            if let table = t[key] { return table }
+            let table = RopeTable(headDim: c.headDim, theta: c.ropeTheta, positions: c.contextLength)
+            t[key] = table
+            return table
+        }
+    }
+
+    init(headDim: Int, theta: Float, positions: Int) {
+        half = headDim / 2
+        self.positions = positions
+        var c = [Float](repeating: 0, count: positions * half), s = c
+        for i in 0..<half {
+            // Float32 inverse frequency and angle, as the reference implementation computes them.
+            let invFreq = 1 / Float(Foundation.pow(Double(theta), Double(2 * i) / Double(headDim)))
+            for p in 0..<positions {
+                let angle = Double(Float(p) * invFreq)
+                c[p * half + i] = Float(Foundation.cos(angle))
+                s[p * half + i] = Float(Foundation.sin(angle))
+            }
+        }
+        cos = c
+        sin = s
+    }
+
+    /// Rotates the first heads·headDim values of each of T rows (`stride` apart) in place, row t
+    /// at position pos0 + t; `inverse` turns back (the backward of a rotation is its transpose).
+    func rotate(_ x: UnsafeMutablePointer<Float>, rows T: Int, stride: Int, pos0: Int, heads: Int,
+                inverse: Bool = false) {
+        let hd = 2 * half, sign: Float = inverse ? -1 : 1
+        cos.withUnsafeBufferPointer { cb in
+            sin.withUnsafeBufferPointer { sb in
+                for t in 0..<T {
+                    let cr = cb.baseAddress! + (pos0 + t) * half, sr = sb.baseAddress! + (pos0 + t) * half
+                    for h in 0..<heads {
+                        let a = x + t * stride + h * hd, b = a + half
+                        for i in 0..<half {
+                            let c = cr[i], s = sign * sr[i], x1 = a[i], x2 = b[i]
+                            a[i] = x1 * c - x2 * s
+                            b[i] = x2 * c + x1 * s
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Causal grouped-query attention: query head h reads key/value head h / (H / KV).
+struct AttentionShape {
+    let heads: Int
+    let kvHeads: Int
+    let headDim: Int
+    var dim: Int { heads * headDim }
+    var kvDim: Int { kvHeads * headDim }
+    /// Width of a fused q | k | v row.
+    var qkvDim: Int { dim + 2 * kvDim }
+    var group: Int { heads / kvHeads }
+    var scale: Float { 1 / Float(headDim).squareRoot() }
+}
+
+enum Attention {
+    /// Query row t sits at position pos0 + t and sees keys 0...pos0 + t.
+    /// q (T, dim) rows `ldq` apart; keys and values (Tk, kvDim) rows `ldkv` apart
+    /// → probs (H, T, Tk), out (T, dim).
+    static func forward(_ s: AttentionShape, q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>,
+                        values: UnsafePointer<Float>, ldkv: Int, rows T: Int, keys Tk: Int, pos0: Int,
+                        probs: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        for h in 0..<s.heads {
+            let g = h / s.group, p = probs + h * T * Tk
+            // scores (T, Tk) = q_h k_gᵀ / sqrt(hd)
+            gemm(transB: true, T, Tk, s.headDim, q + h * s.headDim, lda: ldq, keys + g * s.headDim,
+                 ldb: ldkv, p, ldc: Tk, alpha: s.scale)
+            for t in 0..<T {
+                let row = p + t * Tk, seen = pos0 + t + 1
+                var m = -Float.infinity
+                for j in 0..<seen { m = max(m, row[j]) }
+                var sum: Float = 0
+                for j in 0..<seen { let e = Foundation.exp(row[j] - m); row[j] = e; sum += e }
+                let inv = 1 / sum
+                for j in 0..<seen { row[j] *= inv }
+                for j in seen..<Tk { row[j] = 0 }
+            }
+            // out_h (T, hd) = probs (T, Tk) v_g (Tk, hd)
+            gemm(T, s.headDim, Tk, p, lda: Tk, values + g * s.headDim, ldb: ldkv, out + h * s.headDim, ldc: s.dim)
+        }
+    }
+
+    /// Backward of `forward` with pos0 = 0 and Tk = T, q | k | v fused in rows of `qkv` (T, QKV).
+    /// Writes dq and accumulates dk, dv (query heads share key/value heads) into `dqkv`, same layout.
+    /// scratch: (T, T).
+    static func backward(_ s: AttentionShape, dout: UnsafePointer<Float>, qkv: UnsafePointer<Float>,
+                         probs: UnsafePointer<Float>, rows T: Int, dqkv: UnsafeMutablePointer<Float>,
+                         scratch dp: UnsafeMutablePointer<Float>) {
+        let ld = s.qkvDim, kOffset = s.dim, vOffset = s.dim + s.kvDim
+        for h in 0..<s.heads {
+            let g = h / s.group, p = probs + h * T * T, doh = dout + h * s.headDim
+            let q = h * s.headDim, k = kOffset + g * s.headDim, v = vOffset + g * s.headDim
+            // out_h = p v_g  ⇒  dp = dout_h v_gᵀ,  dv_g += pᵀ dout_h
+            gemm(transB: true, T, T, s.headDim, doh, lda: s.dim, qkv + v, ldb: ld, dp, ldc: T)
+            gemm(transA: true, T, s.headDim, T, p, lda: T, doh, ldb: s.dim, dqkv + v, ldc: ld, beta: 1)
+            // p = softmax(scores)  ⇒  dscores = p ⊙ (dp − Σ_j p dp), times the 1/sqrt(hd) of the scores
+            for t in 0..<T {
+                let pr = p + t * T, dr = dp + t * T
+                var dot: Float = 0
+                for j in 0...t { dot += pr[j] * dr[j] }
+                for j in 0...t { dr[j] = pr[j] * (dr[j] - dot) * s.scale }
+                for j in (t + 1)..<T { dr[j] = 0 }
+            }
+            // scores = q_h k_gᵀ  ⇒  dq_h = ds k_g,  dk_g += dsᵀ q_h
+            gemm(T, s.headDim, T, dp, lda: T, qkv + k, ldb: ld, dqkv + q, ldc: ld)
+            gemm(transA: true, T, s.headDim, T, dp, lda: T, qkv + q, ldb: ld, dqkv + k, ldc: ld, beta: 1)
+        }
+    }
+}
+
+/// act = silu(gate) ⊙ up, silu(g) = g·σ(g), over rows of gate | up (T, 2F).
+enum SwiGLU {
+    static func forward(gateUp: UnsafePointer<Float>, act: UnsafeMutablePointer<Float>, rows T: Int, ffn F: Int) {
+        for t in 0..<T {
+            let gate = gateUp + t * 2 * F, up = gate + F, a = act + t * F
+            for i in 0..<F {
+                let g = gate[i]
+                a[i] = g / (1 + Foundation.exp(-g)) * up[i]
+            }
+        }
+    }
+
+    /// dgate = dact ⊙ up ⊙ σ(g)(1 + g(1 − σ(g))),  dup = dact ⊙ silu(g), into rows of
+    /// dgate | dup (T, 2F) (overwritten).
+    static func backward(dact: UnsafePointer<Float>, gateUp: UnsafePointer<Float>,
+                         dgateUp: UnsafeMutablePointer<Float>, rows T: Int, ffn F: Int) {
+        for t in 0..<T {
+            let gate = gateUp + t * 2 * F, up = gate + F, da = dact + t * F
+            let dgate = dgateUp + t * 2 * F, dup = dgate + F
+            for i in 0..<F {
+                let g = gate[i], sig = 1 / (1 + Foundation.exp(-g))
+                dgate[i] = da[i] * up[i] * sig * (1 + g * (1 - sig))
+                dup[i] = da[i] * g * sig
+            }
+        }
+    }
+}
