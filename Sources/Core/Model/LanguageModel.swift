@@ -10,6 +10,8 @@ public final class LanguageModel: @unchecked Sendable {
     public let tokenizer: any Tokenizer
     /// Wall-clock seconds `load` took (0 for models built in memory).
     public let loadSeconds: Double
+    /// The edits applied to `weights`, oldest first (each undoable, newest first).
+    public let editLog = EditLog()
 
     /// Loads a model: nil → `ModelPaths.defaultModel`; a `.gguf` file; or a Hugging Face checkpoint
     /// folder (config.json, *.safetensors, tokenizer.json).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A named matrix (or vector, cols == 1) inside the parameter slab, stored (rows=out, cols=in)
 /// row-major so that y = W x is one BLAS call.
 public struct ParamRef: Sendable, Hashable, CustomStringConvertible {
@@ -62,11 +64,13 @@ public final class LlamaWeights: @unchecked Sendable {
         finalNorm = take("model.norm.weight", c.dim, 1)
         output = c.tiedEmbeddings ? tokenEmbedding : take("lm_head.weight", c.vocab, c.dim)
         config = c
-        slab = .allocate(capacity: offset)
-        slab.initialize(repeating: 0)
+        // calloc: large zeroed blocks come straight from fresh pages, so a loader that overwrites
+        // every value does not pay for zeroing them first.
+        let raw = calloc(max(offset, 1), MemoryLayout<Float>.stride)
+        slab = UnsafeMutableBufferPointer(start: raw?.assumingMemoryBound(to: Float.self), count: raw == nil ? 0 : offset)
     }
 
-    deinit { slab.deallocate() }
+    deinit { free(slab.baseAddress) }
 
     /// Every parameter, each once (the tied output is not repeated).
     public var all: [ParamRef] {

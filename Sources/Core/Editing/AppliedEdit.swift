@@ -1,0 +1,76 @@
+import Foundation
+
+/// One edit applied in place to a model. It keeps the original matrices, so `undo()` restores the
+/// weights bit for bit. Edits stack: only the most recent applied edit can be undone, which keeps
+/// every restore exact.
+public final class AppliedEdit: @unchecked Sendable {
+    public let id: Int
+    /// "mend", "ft-l", ...
+    public let method: String
+    public let requests: [EditRequest]
+    /// Edit loss (mean target NLL) before the edit, and wall time of computing and applying it.
+    public let lossBefore: Float
+    public let seconds: Double
+    /// ‖ΔW‖_F per changed weight, in target order.
+    public let deltaNorms: [(name: String, norm: Float)]
+    public private(set) var isApplied = true
+
+    let model: LanguageModel
+    private let originals: [(ParamRef, [Float])]
+
+    init(model: LanguageModel, method: String, requests: [EditRequest], originals: [(ParamRef, [Float])],
+         lossBefore: Float, seconds: Double) {
+        self.model = model
+        self.method = method
+        self.requests = requests
+        self.originals = originals
+        self.lossBefore = lossBefore
+        self.seconds = seconds
+        self.deltaNorms = originals.map { p, old in
+            let now = model.weights.buffer(p)
+            var s: Double = 0
+            for i in 0..<p.count { let d = Double(now[i] - old[i]); s += d * d }
+            return (p.name, Float(s.squareRoot()))
+        }
+        self.id = model.editLog.nextID()
+        model.editLog.push(self)
+    }
+
+    /// Restores the weights this edit changed to their exact values before it.
+    public func undo() throws {
+        guard isApplied else { throw InstructEditError("edit #\(id) was already undone") }
+        if let last = model.editLog.applied.last, last !== self {
+            throw InstructEditError("edit #\(id) cannot be undone while edit #\(last.id), applied after it, is still applied: undo #\(last.id) first")
+        }
+        for (p, old) in originals {
+            _ = old.withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
+        }
+        isApplied = false
+        model.editLog.pop(self)
+    }
+
+    /// Snapshots `params` of `model` (call before changing them).
+    static func snapshot(_ model: LanguageModel, _ params: [ParamRef]) -> [(ParamRef, [Float])] {
+        params.map { ($0, Array(model.weights.buffer($0))) }
+    }
+}
+
+/// The edits applied to one model, oldest first.
+public final class EditLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stack: [AppliedEdit] = []
+    private var counter = 0
+
+    public init() {}
+    public var applied: [AppliedEdit] { lock.withLock { stack } }
+    func nextID() -> Int { lock.withLock { counter += 1; return counter } }
+    func push(_ e: AppliedEdit) { lock.withLock { stack.append(e) } }
+    func pop(_ e: AppliedEdit) { lock.withLock { stack.removeAll { $0 === e } } }
+}
+
+extension LanguageModel {
+    /// Undoes every applied edit, newest first, restoring the original weights exactly.
+    public func undoAllEdits() throws {
+        for e in editLog.applied.reversed() { try e.undo() }
+    }
+}

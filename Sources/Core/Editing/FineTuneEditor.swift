@@ -1,0 +1,61 @@
+import Foundation
+
+/// FT-L (Zhu et al. 2020, as in EasyEdit): fine-tune the inner weights on the target NLL with Adam,
+/// keeping every weight within ±`eps` of its original value (an L∞ constraint).
+public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
+    public var method: String { "ft-l" }
+    public var steps: Int
+    public var learningRate: Float
+    public var eps: Float
+    /// Inner weight names; nil = the default (MLPs of the last three blocks).
+    public var targetNames: [String]?
+
+    public init(steps: Int = 10, learningRate: Float = 5e-4, eps: Float = 5e-4, targetNames: [String]? = nil) throws {
+        guard steps >= 1 else { throw InstructEditError("ft: 'steps' must be at least 1, got \(steps)") }
+        guard learningRate > 0, learningRate.isFinite else { throw InstructEditError("ft: 'lr' must be positive, got \(learningRate)") }
+        guard eps > 0, eps.isFinite else { throw InstructEditError("ft: 'eps' must be positive, got \(eps)") }
+        self.steps = steps; self.learningRate = learningRate; self.eps = eps; self.targetNames = targetNames
+    }
+
+    public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
+        let start = Date()
+        let w = model.weights
+        let targets = try targetNames.map { try EditTargets.named($0, in: w) } ?? EditTargets.mlp(of: w)
+        let seqs = try sequences(model, requests, seed: 0)
+        // Nothing below the lowest inner block changes: its residual stream is computed once.
+        let residuals = try seqs.map { try LlamaTraining.residual(w, tokens: $0.input, atBlock: targets.lowestBlock) }
+        let originals = AppliedEdit.snapshot(model, targets.params)
+        let grads = GradientBuffers(targets.params)
+        var optimisers = targets.params.map { Adam(count: $0.count, learningRate: learningRate) }
+        var firstLoss: Float = 0
+        do {
+            for step in 0..<steps {
+                try Interrupt.check()
+                grads.zero()
+                var loss: Float = 0
+                for (s, seq) in seqs.enumerated() {
+                    let trace = try LlamaTraining.forward(w, tokens: seq.input, from: targets.lowestBlock, residual: residuals[s])
+                    let logits = try LlamaTraining.logits(w, trace, positions: seq.positions)
+                    var (l, dLogits) = try Loss.nll(logits: logits, vocab: w.config.vocab, targets: seq.answer)
+                    loss += l / Float(seqs.count)
+                    for i in dLogits.indices { dLogits[i] /= Float(seqs.count) }
+                    try LlamaTraining.backward(w, trace, positions: seq.positions, dLogits: dLogits, gradients: grads.sink)
+                }
+                if step == 0 { firstLoss = loss }
+                for (k, p) in targets.params.enumerated() {
+                    let weight = w.buffer(p)
+                    try optimisers[k].update(weight, gradients: UnsafeBufferPointer(grads.buffers[k]))
+                    let original = originals[k].1
+                    for i in 0..<p.count {
+                        weight[i] = min(max(weight[i], original[i] - eps), original[i] + eps)
+                    }
+                }
+            }
+        } catch {
+            for (p, old) in originals { _ = old.withUnsafeBufferPointer { w.buffer(p).update(fromContentsOf: $0) } }
+            throw error
+        }
+        return AppliedEdit(model: model, method: method, requests: requests, originals: originals,
+                           lossBefore: firstLoss, seconds: Date().timeIntervalSince(start))
+    }
+}

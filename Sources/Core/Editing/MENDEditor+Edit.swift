@@ -1,0 +1,30 @@
+import Foundation
+
+extension MENDEditor: KnowledgeEditor {
+    public var method: String { "mend" }
+
+    /// The model parameters this editor changes, checked against the model by name and shape.
+    public func targets(in model: LanguageModel) throws -> EditTargets {
+        let t = try EditTargets.named(config.innerWeights.map(\.name), in: model.weights)
+        for (p, inner) in zip(t.params, config.innerWeights) where p.rows != inner.rows || p.cols != inner.cols {
+            throw InstructEditError("editor weight '\(inner.name)' is [\(inner.rows), \(inner.cols)] but the model's is [\(p.rows), \(p.cols)]: this editor belongs to another model")
+        }
+        return t
+    }
+
+    /// MEND.md "Applying an edit": capture (u, δ) for the target NLL, transform them with the
+    /// editor, and apply W̃ = W − α ∇̃W to every inner weight. Several requests are one batch edit.
+    public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
+        let start = Date()
+        let targets = try targets(in: model)
+        let seqs = try sequences(model, requests, seed: config.seed)
+        let rows = try EditGradients.capture(model, targets: targets, sequences: seqs)
+        let transformed = try targets.params.indices.map { k in
+            try transform(weight: k, u: rows.u[k], delta: rows.delta[k], rows: rows.rows[k])
+        }
+        let originals = AppliedEdit.snapshot(model, targets.params)
+        for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.weights.pointer(p)) }
+        return AppliedEdit(model: model, method: method, requests: requests, originals: originals,
+                           lossBefore: rows.loss, seconds: Date().timeIntervalSince(start))
+    }
+}

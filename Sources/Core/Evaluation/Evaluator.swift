@@ -1,0 +1,114 @@
+import Foundation
+
+/// How to evaluate (INSTRUCTEDIT.md, Metrics).
+public struct EvaluationOptions: Sendable {
+    /// Records evaluated (the first `n`); nil = all.
+    public var n: Int?
+    /// Render edit, rephrase and portability prompts with a task instruction.
+    public var instruct = false
+    /// Use the held-out descriptions.
+    public var unseen = false
+    public var descriptionIndex: Int?
+    public var seed: UInt64 = 0
+    public var aliasChoice: Metrics.AliasChoice = .best
+    /// ConvSent: utterances per sentiment scored per question, and rephrased questions used.
+    public var convSentUtterances = 2
+    public var convSentRephrases = 2
+    public init() {}
+}
+
+/// Scores of one editor on one test set.
+public struct EvaluationResult: Sendable {
+    public var task: String
+    public var method: String
+    public var options: EvaluationOptions
+    public var summary: ScoreSummary
+    public var perRecord: [RecordScores]
+    public var seconds: Double
+}
+
+/// Single-edit evaluation: each record is edited into the model, scored, and the edit undone, so
+/// every record sees the base model (INSTRUCTEDIT.md, Metrics).
+public enum Evaluator {
+    public static func run(model: LanguageModel, editor: (any KnowledgeEditor)?, records: [EditRecord],
+                           options: EvaluationOptions, scorer: ModelScorer? = nil,
+                           progress: (Int, Int) -> Void = { _, _ in }) throws -> EvaluationResult {
+        let start = Date()
+        let chosen = Array(records.prefix(options.n ?? records.count))
+        guard let task = chosen.first?.task else { throw InstructEditError("eval: no records to evaluate") }
+        let scorer = try scorer ?? ModelScorer(model: model, lowestEditedBlock: EditTargets.mlp(of: model.weights).lowestBlock)
+        let instructions = try InstructionSet.builtIn()
+        var scores: [RecordScores] = []
+        for (i, r) in chosen.enumerated() {
+            try Interrupt.check()
+            let request = EditRequest(prompt: r.prompt, target: TeacherForcing.continuation(r.target), task: r.task,
+                                      instruct: options.instruct, unseen: options.unseen,
+                                      descriptionIndex: options.descriptionIndex,
+                                      topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)
+            let seed = options.seed &+ UInt64(i)
+            let render = { (s: String) in try request.render(s, instructions: instructions, seed: seed) }
+            scores.append(try r.convSent != nil
+                ? scoreConvSent(r, model: model, editor: editor, request: request, render: render, scorer: scorer, options: options)
+                : scoreFact(r, model: model, editor: editor, request: request, render: render, scorer: scorer, options: options))
+            progress(i + 1, chosen.count)
+        }
+        return EvaluationResult(task: task, method: editor?.method ?? "unedited", options: options,
+                                summary: try ScoreSummary(scores), perRecord: scores,
+                                seconds: Date().timeIntervalSince(start))
+    }
+
+    static func scoreFact(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,
+                          render: (String) throws -> String, scorer: ModelScorer, options: EvaluationOptions) throws -> RecordScores {
+        let target = TeacherForcing.continuation(r.target)
+        let before = try r.locality.map { try scorer.predict(prompt: $0.prompt, answer: TeacherForcing.continuation($0.answer)).predicted }
+        let edit = try editor?.edit(model, [request])
+        defer { try? edit?.undo() }
+        var s = RecordScores()
+        let rel = try scorer.predict(prompt: render(r.prompt), answer: target)
+        s.reliability = try Metrics.tokenAccuracy(predicted: rel.predicted, answer: rel.answer)
+        s.generalization = try Metrics.mean(r.rephrases.map { q in
+            let p = try scorer.predict(prompt: render(q), answer: target)
+            return try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer)
+        })
+        s.locality = try Metrics.mean(zip(r.locality, before).map { probe, b in
+            let after = try scorer.predict(prompt: probe.prompt, answer: TeacherForcing.continuation(probe.answer)).predicted
+            return try Metrics.localityAgreement(before: b, after: after)
+        })
+        s.portability = try Metrics.mean(r.portability.map { q in
+            let aliases = options.aliasChoice == .first ? Array(q.answers.prefix(1)) : Array(q.answers.prefix(3))
+            return try Metrics.portabilityAccuracy(aliases: aliases.map {
+                try scorer.predict(prompt: render(q.prompt), answer: TeacherForcing.continuation($0))
+            }, choice: options.aliasChoice)
+        })
+        return s
+    }
+
+    static func scoreConvSent(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,
+                              render: (String) throws -> String, scorer: ModelScorer, options: EvaluationOptions) throws -> RecordScores {
+        guard let cs = r.convSent else { return RecordScores() }
+        let k = options.convSentUtterances
+        let wanted = Array(cs.wanted.prefix(k)), opposite = Array(cs.opposite.prefix(k))
+        func ll(_ prompt: String, _ utterances: [String]) throws -> [Double] {
+            try utterances.map { try Metrics.meanLogLikelihood(scorer.tokenLogProbs(prompt: prompt, answer: TeacherForcing.continuation($0))) }
+        }
+        let loc = cs.locality
+        let locBefore = try loc.map { l in (positive: try ll(l.prompt, Array(l.positive.prefix(k))), negative: try ll(l.prompt, Array(l.negative.prefix(k)))) }
+        let edit = try editor?.edit(model, [request])
+        defer { try? edit?.undo() }
+        var s = RecordScores()
+        let p = try render(r.prompt)
+        s.reliability = try Metrics.sentimentPreference(wanted: ll(p, wanted), opposite: ll(p, opposite))
+        let questions = Array(r.rephrases.prefix(options.convSentRephrases))
+        if !questions.isEmpty {
+            s.generalization = try Metrics.sentimentGeneralization(questions.map { q in
+                let rq = try render(q)
+                return (wanted: try ll(rq, wanted), opposite: try ll(rq, opposite))
+            })
+        }
+        if let l = loc, let b = locBefore {
+            let after = (positive: try ll(l.prompt, Array(l.positive.prefix(k))), negative: try ll(l.prompt, Array(l.negative.prefix(k))))
+            s.locality = try Metrics.sentimentLocality(before: b, after: after)
+        }
+        return s
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Teacher-forced predictions and log-probabilities of the current model weights, computed from
+/// the residual stream entering the lowest edited block (cached: edits never change what lies
+/// below it), so scoring after an edit costs only the top blocks.
+public final class ModelScorer: @unchecked Sendable {
+    let model: LanguageModel
+    let cache: ResidualCache
+
+    public init(model: LanguageModel, lowestEditedBlock: Int) {
+        self.model = model
+        cache = ResidualCache(block: lowestEditedBlock)
+    }
+
+    /// Logits at the answer positions of prompt + " answer"-style continuation `answer`.
+    func answerLogits(prompt: String, answer: String) throws -> (tf: TeacherForcing, logits: [Float]) {
+        let tok = model.tokenizer
+        let tf = try TeacherForcing.positions(promptIds: tok.encode(prompt), answerIds: tok.encode(answer))
+        let w = model.weights
+        let trace = try LlamaTraining.forward(w, tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input))
+        return (tf, try LlamaTraining.logits(w, trace, positions: tf.positions))
+    }
+
+    /// The argmax at each answer position, and the answer ids.
+    public func predict(prompt: String, answer: String) throws -> (predicted: [Int], answer: [Int]) {
+        let (tf, logits) = try answerLogits(prompt: prompt, answer: answer)
+        let v = model.config.vocab
+        let predicted = (0..<tf.positions.count).map { k in
+            logits.withUnsafeBufferPointer { p in
+                var best = 0
+                var bestValue = -Float.infinity
+                for j in 0..<v where p[k * v + j] > bestValue { bestValue = p[k * v + j]; best = j }
+                return best
+            }
+        }
+        return (predicted, tf.answer)
+    }
+
+    /// Log-probability of each answer token.
+    public func tokenLogProbs(prompt: String, answer: String) throws -> [Float] {
+        let (tf, logits) = try answerLogits(prompt: prompt, answer: answer)
+        let v = model.config.vocab
+        return tf.answer.enumerated().map { k, id in
+            logits.withUnsafeBufferPointer { p in
+                let row = UnsafeBufferPointer(rebasing: p[(k * v)..<((k + 1) * v)])
+                let m = row.max() ?? 0
+                var s: Float = 0
+                for x in row { s += expf(x - m) }
+                return row[id] - m - logf(s)
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+
+/// Meta-trains a MEND editor (MEND.md "Meta-training") on one or several editing tasks, with or
+/// without task instructions (InstructEdit). Adam with gradient accumulation, global-norm
+/// clipping, skipped non-finite steps, validation with early stopping, the best checkpoint kept,
+/// and a resume checkpoint every `saveEvery` steps so an interrupted run continues where it was.
+public final class MetaTrainer {
+    public let config: MetaTrainingConfig
+    public let model: LanguageModel
+    public let runDirectory: String
+    public let editor: MENDEditor
+    public var bestPath: String { runDirectory + "/best.ckpt" }
+    public var lastPath: String { runDirectory + "/last.ckpt" }
+    public var logPath: String { runDirectory + "/log.jsonl" }
+
+    let targets: EditTargets
+    let instructions: InstructionSet
+    let pools: [[EditRecord]]          // per task
+    let validation: [TrainingExample]
+    let cache: ResidualCache
+    var editorAdam: Adam
+    var stepSizeAdam: Adam
+    var random: MENDRandom
+    var step = 0
+    var bestValidationLoss: Double?
+    var validationsWithoutImprovement = 0
+    /// Base values of the inner weights, restored after each edited pass.
+    let base: [[Float]]
+    let grads: GradientBuffers
+
+    /// Prepares a run in `runDirectory`; resumes from its `last.ckpt` when one exists for the same
+    /// configuration.
+    public init(model: LanguageModel, config: MetaTrainingConfig, runDirectory: String) throws {
+        try config.validate()
+        self.config = config
+        self.model = model
+        self.runDirectory = runDirectory
+        targets = try EditTargets.mlp(of: model.weights)
+        instructions = try InstructionSet.builtIn()
+        pools = try config.tasks.map { task in
+            let load = try Datasets.load(task: task, split: "train", limit: config.trainLimit)
+            guard !load.records.isEmpty else { throw InstructEditError("train: task '\(task)' has no training records") }
+            return load.records
+        }
+        cache = ResidualCache(block: targets.lowestBlock)
+        base = targets.params.map { Array(model.weights.buffer($0)) }
+        grads = GradientBuffers(targets.params)
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+
+        let identity = model.editorIdentity
+        if FileManager.default.fileExists(atPath: runDirectory + "/last.ckpt") {
+            let ckpt = try EditorCheckpoint.read(from: runDirectory + "/last.ckpt", expecting: identity)
+            guard let t = ckpt.training else { throw InstructEditError("train: \(runDirectory)/last.ckpt has no training state to resume") }
+            let saved = try JSONDecoder().decode(MetaTrainingConfig.self, from: Data(t.metadataJSON.utf8))
+            guard saved == config else {
+                throw InstructEditError("train: \(runDirectory) holds a run with another configuration; use a new run folder or the same settings")
+            }
+            editor = ckpt.editor
+            editorAdam = t.editorOptimizer
+            stepSizeAdam = t.stepSizeOptimizer
+            random = try MENDRandom(state: t.randomState)
+            step = t.step
+            bestValidationLoss = t.bestValidationLoss
+        } else {
+            let mend = MENDConfig(innerWeights: targets.params.map(MENDConfig.InnerWeight.init), rank: config.rank,
+                                  cEdit: config.cEdit, cLoc: config.cLoc, seed: config.seed)
+            editor = try MENDEditor(config: mend)
+            editorAdam = Adam(count: editor.parameters.count, learningRate: config.editorLearningRate)
+            stepSizeAdam = Adam(count: editor.stepSizes.count, learningRate: config.stepSizeLearningRate)
+            random = MENDRandom(seed: config.seed)
+        }
+        // The validation set is fixed: its own seed, descriptions drawn once.
+        var vr = MENDRandom(seed: config.seed ^ 0x5EED)
+        var val: [TrainingExample] = []
+        for task in config.tasks {
+            let records = try Datasets.load(task: task, split: "val", limit: config.validationSize).records
+            for r in records { val.append(try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &vr)) }
+        }
+        validation = val
+    }
+
+    /// Runs until `config.steps`, early stopping, or Ctrl-C (which saves and returns `.interrupted`).
+    public func run(progress: (MetaTrainingProgress) -> Void = { _ in }) throws -> MetaTrainingResult {
+        let start = Date()
+        let startStep = step
+        editor.isTraining = true
+        defer { editor.isTraining = false }
+        var meanLoss = RunningMean(), meanEdit = RunningMean(), meanLoc = RunningMean()
+        var skipped = 0
+        var ending = MetaTrainingResult.Ending.finished
+        if bestValidationLoss == nil { bestValidationLoss = try validate(); try saveBest() }
+        do {
+            while step < config.steps {
+                try Interrupt.check()
+                editor.zeroGradients()
+                var lossSum = 0.0
+                for _ in 0..<config.accumulation {
+                    let example = try sampleExample()
+                    let l = try accumulate(example, scale: 1 / Float(config.accumulation))
+                    meanEdit.add(Double(l.edit)); meanLoc.add(Double(l.loc))
+                    lossSum += Double(config.cEdit * l.edit + config.cLoc * l.loc) / Double(config.accumulation)
+                }
+                meanLoss.add(lossSum)
+                if try optimiserStep() == false { skipped += 1 }
+                step += 1
+                var validationLoss: Double?
+                if step % config.validateEvery == 0 || step == config.steps {
+                    let v = try validate()
+                    validationLoss = v
+                    if v < (bestValidationLoss ?? .infinity) {
+                        bestValidationLoss = v
+                        validationsWithoutImprovement = 0
+                        try saveBest()
+                    } else {
+                        validationsWithoutImprovement += 1
+                    }
+                }
+                if step % config.saveEvery == 0 || step == config.steps { try saveLast() }
+                let elapsed = Date().timeIntervalSince(start)
+                let rate = Double(step - startStep) / max(elapsed, 1e-9)
+                let p = MetaTrainingProgress(step: step, totalSteps: config.steps, loss: meanLoss.value,
+                                             editLoss: meanEdit.value, localityLoss: meanLoc.value,
+                                             stepsPerSecond: rate, etaSeconds: Double(config.steps - step) / max(rate, 1e-9),
+                                             validationLoss: validationLoss, bestValidationLoss: bestValidationLoss,
+                                             skippedSteps: skipped)
+                try appendLog(p)
+                progress(p)
+                if validationsWithoutImprovement >= config.patience { ending = .earlyStopped; try saveLast(); break }
+            }
+        } catch is Interrupted {
+            restoreBase()
+            try saveLast()
+            ending = .interrupted
+        }
+        let seconds = Date().timeIntervalSince(start)
+        return MetaTrainingResult(ending: ending, steps: step, bestValidationLoss: bestValidationLoss,
+                                  bestPath: bestPath, lastPath: lastPath, seconds: seconds,
+                                  stepsPerSecond: Double(step - startStep) / max(seconds, 1e-9))
+    }
+
+    // MARK: one example
+
+    /// Edit pass → editor → edited equivalence and locality passes → editor backward. Returns the
+    /// example's L_edit (after the edit) and L_loc; gradients accumulate scaled by `scale`.
+    func accumulate(_ ex: TrainingExample, scale: Float) throws -> (edit: Float, loc: Float) {
+        let w = model.weights
+        let from = targets.lowestBlock
+        let rE = try cache.residual(w, ex.edit.input)
+        let rQ = try cache.residual(w, ex.equivalence.input)
+        let rL = try cache.residual(w, ex.locality.input)
+        // Base locality distribution p (no gradient).
+        let baseLoc = try LlamaTraining.forward(w, tokens: ex.locality.input, from: from, residual: rL)
+        let pLogits = try LlamaTraining.logits(w, baseLoc, positions: ex.locality.positions)
+        // The edit: (u, δ) of the target NLL on the edit input.
+        let traceE = try LlamaTraining.forward(w, tokens: ex.edit.input, from: from, residual: rE)
+        let (_, dE) = try Loss.nll(logits: try LlamaTraining.logits(w, traceE, positions: ex.edit.positions),
+                               vocab: w.config.vocab, targets: ex.edit.answer)
+        let caps = try LlamaTraining.backward(w, traceE, positions: ex.edit.positions, dLogits: dE,
+                                          gradients: [:], captures: Set(targets.params))
+        let transformed = try targets.params.enumerated().map { k, p in
+            let c = caps[p] ?? (u: [], delta: [])
+            return try editor.transform(weight: k, u: c.u, delta: c.delta, rows: c.u.count / p.cols)
+        }
+        for (k, p) in targets.params.enumerated() { editor.applyEdit(transformed[k], to: w.pointer(p)) }
+        defer { restoreBase() }
+        // Edited model: L_edit on the equivalence input, L_loc = KL(p ‖ q) on the locality input.
+        grads.zero()
+        let traceQ = try LlamaTraining.forward(w, tokens: ex.equivalence.input, from: from, residual: rQ)
+        var (lEdit, dQ) = try Loss.nll(logits: try LlamaTraining.logits(w, traceQ, positions: ex.equivalence.positions),
+                                   vocab: w.config.vocab, targets: ex.equivalence.answer)
+        let traceL = try LlamaTraining.forward(w, tokens: ex.locality.input, from: from, residual: rL)
+        var (lLoc, dL) = try Loss.kl(referenceLogits: pLogits,
+                                 logits: try LlamaTraining.logits(w, traceL, positions: ex.locality.positions),
+                                 vocab: w.config.vocab)
+        guard lEdit.isFinite, lLoc.isFinite else { return (lEdit, lLoc) }
+        let cq = config.cEdit * scale, cl = config.cLoc * scale
+        for i in dQ.indices { dQ[i] *= cq }
+        for i in dL.indices { dL[i] *= cl }
+        let sink = grads.sink
+        try LlamaTraining.backward(w, traceQ, positions: ex.equivalence.positions, dLogits: dQ, gradients: sink)
+        try LlamaTraining.backward(w, traceL, positions: ex.locality.positions, dLogits: dL, gradients: sink)
+        for (k, t) in transformed.enumerated() { try editor.backward(t, weightGradient: UnsafeBufferPointer(grads.buffers[k])) }
+        return (lEdit, lLoc)
+    }
+
+    /// Clip, check, Adam on both slabs. False when the step was skipped (non-finite gradient).
+    func optimiserStep() throws -> Bool {
+        let buffers = [editor.parameterGradients, editor.stepSizeGradients]
+        guard GradientClipping.allFinite(buffers) else { return false }
+        _ = GradientClipping.clip(buffers, maxNorm: config.clip)
+        try editorAdam.update(editor.parameters, gradients: UnsafeBufferPointer(editor.parameterGradients))
+        try stepSizeAdam.update(editor.stepSizes, gradients: UnsafeBufferPointer(editor.stepSizeGradients))
+        return true
+    }
+
+    /// Mean c_edit·L_edit + c_loc·L_loc over the validation set, statistics frozen, no update.
+    func validate() throws -> Double {
+        let wasTraining = editor.isTraining
+        editor.isTraining = false
+        defer { editor.isTraining = wasTraining; editor.zeroGradients() }
+        var total = 0.0
+        for ex in validation {
+            let l = try accumulate(ex, scale: 0)
+            total += Double(config.cEdit * l.edit + config.cLoc * l.loc)
+        }
+        return total / Double(max(validation.count, 1))
+    }
+
+    func sampleExample() throws -> TrainingExample {
+        let t = Int.random(in: 0..<pools.count, using: &random)
+        let r = pools[t][Int.random(in: 0..<pools[t].count, using: &random)]
+        return try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &random,
+                                   fallbackLocality: { [self] in
+                                       let other = pools[Int.random(in: 0..<pools.count, using: &random)]
+                                       return other[Int.random(in: 0..<other.count, using: &random)].locality.first
+                                   })
+    }
+
+    func restoreBase() {
+        for (k, p) in targets.params.enumerated() {
+            _ = base[k].withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
+        }
+    }
+
+    // MARK: files
+
+    func checkpoint(withTraining: Bool) throws -> EditorCheckpoint {
+        let meta = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let state = EditorCheckpoint.TrainingState(editorOptimizer: editorAdam, stepSizeOptimizer: stepSizeAdam,
+                                                   step: step, randomState: random.state,
+                                                   bestValidationLoss: bestValidationLoss, metadataJSON: meta)
+        return EditorCheckpoint(model: model.editorIdentity, editor: editor, training: withTraining ? state : nil)
+    }
+
+    func saveBest() throws { try checkpoint(withTraining: false).write(to: bestPath) }
+    func saveLast() throws { try checkpoint(withTraining: true).write(to: lastPath) }
+
+    func appendLog(_ p: MetaTrainingProgress) throws {
+        var line = String(format: "{\"step\":%d,\"loss\":%.6g,\"edit\":%.6g,\"loc\":%.6g,\"steps_per_s\":%.4g",
+                          p.step, p.loss, p.editLoss, p.localityLoss, p.stepsPerSecond)
+        if let v = p.validationLoss { line += String(format: ",\"val\":%.6g", v) }
+        line += "}\n"
+        if let h = FileHandle(forWritingAtPath: logPath) {
+            defer { try? h.close() }
+            try h.seekToEnd()
+            try h.write(contentsOf: Data(line.utf8))
+        } else {
+            try Data(line.utf8).write(to: URL(fileURLWithPath: logPath))
+        }
+    }
+}
+
+/// Mean of the last values added (a window of 50).
+struct RunningMean {
+    private var values: [Double] = []
+    mutating func add(_ v: Double) { values.append(v); if values.count > 50 { values.removeFirst() } }
+    var value: Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+}

@@ -1,0 +1,69 @@
+/// A meta-training run: which tasks, with or without instructions, and the schedule.
+public struct MetaTrainingConfig: Codable, Sendable, Equatable {
+    public var tasks: [String] = ["counterfact", "recent", "convsent"]
+    public var instruct = true
+    /// Optimiser steps at most (early stopping may end sooner).
+    public var steps = 1000
+    /// Edits whose gradients are accumulated into one optimiser step.
+    public var accumulation = 4
+    public var editorLearningRate: Float = 1e-4
+    public var stepSizeLearningRate: Float = 1e-4
+    public var clip: Float = 100
+    /// Validate every this many steps, on `validationSize` records per task.
+    public var validateEvery = 100
+    public var validationSize = 20
+    /// Stop after this many validations without improvement.
+    public var patience = 4
+    /// Write the resume checkpoint every this many steps (kill -9 loses at most this many).
+    public var saveEvery = 25
+    public var rank = MENDConfig.defaultRank
+    public var cEdit: Float = 0.1
+    public var cLoc: Float = 1.0
+    /// Records per task in the training pool (nil: all).
+    public var trainLimit: Int?
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    func validate() throws {
+        guard !tasks.isEmpty else { throw InstructEditError("train: 'tasks' is empty") }
+        for t in tasks where !["counterfact", "recent", "convsent", "zsre"].contains(t) {
+            throw InstructEditError("train: unknown task '\(t)' (counterfact, recent, convsent, zsre)")
+        }
+        for (name, v) in [("steps", steps), ("accumulation", accumulation), ("validate_every", validateEvery),
+                          ("validation_size", validationSize), ("save_every", saveEvery), ("rank", rank), ("patience", patience)] where v < 1 {
+            throw InstructEditError("train: '\(name)' must be at least 1, got \(v)")
+        }
+        for (name, v) in [("lr", editorLearningRate), ("alpha_lr", stepSizeLearningRate), ("clip", clip)] where !(v > 0 && v.isFinite) {
+            throw InstructEditError("train: '\(name)' must be a positive number, got \(v)")
+        }
+    }
+}
+
+/// What the trainer reports as it goes (the progress bar and the log).
+public struct MetaTrainingProgress: Sendable {
+    public var step: Int
+    public var totalSteps: Int
+    /// Running means over recent steps.
+    public var loss: Double
+    public var editLoss: Double
+    public var localityLoss: Double
+    public var stepsPerSecond: Double
+    public var etaSeconds: Double
+    /// Set on the steps that ran a validation.
+    public var validationLoss: Double?
+    public var bestValidationLoss: Double?
+    public var skippedSteps: Int
+}
+
+/// How a run ended.
+public struct MetaTrainingResult: Sendable {
+    public enum Ending: String, Sendable { case finished, earlyStopped = "early-stopped", interrupted }
+    public var ending: Ending
+    public var steps: Int
+    public var bestValidationLoss: Double?
+    public var bestPath: String
+    public var lastPath: String
+    public var seconds: Double
+    public var stepsPerSecond: Double
+}
