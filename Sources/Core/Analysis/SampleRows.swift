@@ -76,7 +76,8 @@ struct SampleRows {
         try forEachBlock(minus: mean) { c0, c1, p in
             let b = c1 - c0
             partial.withUnsafeMutableBufferPointer { g in
-                cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(b), 1, p, Int32(b), 0, g.baseAddress, Int32(n))
+                // sgemm rather than ssyrk: twice the arithmetic, but OpenBLAS runs it several times faster.
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(b), 1, p, Int32(b), p, Int32(b), 0, g.baseAddress, Int32(n))
             }
             for i in 0..<n { for j in i..<n { gram[i * n + j] += Double(partial[i * n + j]) } }
         }
