@@ -1,0 +1,102 @@
+import Foundation
+
+/// Encodes 8-bit RGB images as PNG: each row filtered with the PNG filter that minimises the sum of
+/// absolute residuals, then zlib-compressed (`Deflate`), with CRC-32 per chunk and Adler-32 over the
+/// raw data.
+enum PNGEncoder {
+    static func encode(rgb: [UInt8], width: Int, height: Int) -> Data {
+        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        var header = [UInt8]()
+        header += bigEndian(UInt32(width)) + bigEndian(UInt32(height))
+        header += [8, 2, 0, 0, 0]  // 8 bits per channel, RGB, deflate, adaptive filters, no interlace
+        chunk("IHDR", header, into: &png)
+        chunk("IDAT", zlib(filtered(rgb, width: width, height: height)), into: &png)
+        chunk("IEND", [], into: &png)
+        return png
+    }
+
+    /// Rows prefixed with their filter type (0 none, 1 sub, 2 up, 4 Paeth).
+    static func filtered(_ rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
+        let stride = width * 3
+        var out = [UInt8]()
+        out.reserveCapacity((stride + 1) * height)
+        var candidate = [UInt8](repeating: 0, count: stride)
+        var best = candidate
+        rgb.withUnsafeBufferPointer { p in
+            for y in 0..<height {
+                let row = y * stride, prev = row - stride
+                var bestType: UInt8 = 0, bestCost = Int.max
+                for type: UInt8 in [0, 1, 2, 4] {
+                    var cost = 0
+                    for x in 0..<stride {
+                        let a = x >= 3 ? Int(p[row + x - 3]) : 0
+                        let b = y > 0 ? Int(p[prev + x]) : 0
+                        let c = x >= 3 && y > 0 ? Int(p[prev + x - 3]) : 0
+                        let predictor: Int
+                        switch type {
+                        case 1: predictor = a
+                        case 2: predictor = b
+                        case 4: predictor = paeth(a, b, c)
+                        default: predictor = 0
+                        }
+                        let v = UInt8(truncatingIfNeeded: Int(p[row + x]) - predictor)
+                        candidate[x] = v
+                        cost += v < 128 ? Int(v) : 256 - Int(v)
+                    }
+                    if cost < bestCost { (bestCost, bestType, best) = (cost, type, candidate) }
+                }
+                out.append(bestType)
+                out.append(contentsOf: best)
+            }
+        }
+        return out
+    }
+
+    private static func paeth(_ a: Int, _ b: Int, _ c: Int) -> Int {
+        let p = a + b - c
+        let (pa, pb, pc) = (abs(p - a), abs(p - b), abs(p - c))
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
+    }
+
+    /// A zlib stream: header, deflate data, Adler-32 of the uncompressed bytes.
+    static func zlib(_ raw: [UInt8]) -> [UInt8] {
+        [0x78, 0x01] + Deflate.compress(raw) + bigEndian(adler32(raw))
+    }
+
+    static func adler32(_ bytes: [UInt8]) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        var i = 0
+        while i < bytes.count {
+            // 5552 bytes is the most that can be summed before the 32-bit sums must be reduced.
+            let end = min(i + 5552, bytes.count)
+            for j in i..<end { a += UInt32(bytes[j]); b += a }
+            a %= 65521
+            b %= 65521
+            i = end
+        }
+        return b << 16 | a
+    }
+
+    private static let crcTable: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    static func crc32<S: Sequence>(_ bytes: S) -> UInt32 where S.Element == UInt8 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        return c ^ 0xFFFF_FFFF
+    }
+
+    private static func chunk(_ type: String, _ payload: [UInt8], into png: inout Data) {
+        let typed = Array(type.utf8) + payload
+        png.append(contentsOf: bigEndian(UInt32(payload.count)))
+        png.append(contentsOf: typed)
+        png.append(contentsOf: bigEndian(crc32(typed)))
+    }
+
+    private static func bigEndian(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
+}
