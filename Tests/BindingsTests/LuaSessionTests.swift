@@ -13,6 +13,11 @@ final class LuaSessionTests: XCTestCase {
         XCTAssertEqual(lua.run("'a', 'b'").values, ["a", "b"])
         XCTAssertEqual(lua.run("_, _1, _3").values, ["a", "2", "a"])
         XCTAssertEqual(lua.cellCount, 4)
+        XCTAssertEqual(lua.run("_4").values, ["a"])
+        // A cell whose last line is an expression shows it, as a notebook cell does.
+        XCTAssertEqual(lua.run("local y = 20\nprint('side effect')\ny + 1").values, ["21"])
+        XCTAssertEqual(lua.run("z = 1\nz = 2").values, [])
+        XCTAssertEqual(lua.run("\n\nlocal q = 1\nerror('x' .. q)").error?.message, "stdin:4: x1")
         // A chunk does not try `return` first.
         XCTAssertNotNil(lua.run("1 + 1", mode: .chunk).error)
     }

@@ -1,6 +1,14 @@
 import CLua
 
 extension LuaSession {
+    /// What `help(name)` prints: the overview for "", else the entry for a name or path ("model.load",
+    /// "m:encode"), or a line saying there is none. The REPL's `?name`.
+    public func helpText(for name: String) -> String {
+        if name.isEmpty { return help.overview() }
+        guard let L = state else { return "No help: the Lua session is closed." }
+        return helpText(forName: name, state: L) ?? "No help for '\(name)'."
+    }
+
     /// Help for a name as typed after `?`: a registered name ("model.load", "Model:encode"), or a path
     /// from the globals whose value is documented ("m" → its type, "m:encode" → "Model:encode").
     func helpText(forName name: String, state L: OpaquePointer) -> String? {

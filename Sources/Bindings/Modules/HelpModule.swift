@@ -13,8 +13,7 @@ enum HelpModule: LuaModule {
             case .none:
                 text = session.help.overview()
             case .string:
-                let name = try args.checkString(1)
-                text = session.helpText(forName: name, state: args.state) ?? "No help for '\(name)'."
+                text = session.helpText(for: try args.checkString(1))
             default:
                 text = session.helpText(forValueAt: 1, state: args.state)
                     ?? "No help for this \(args.stack.typeName(at: 1)) (Lua's own functions are described in the Lua 5.4 manual)."

@@ -126,7 +126,7 @@ extension LuaSession {
         lua_pushvalue(L, -2)
         lua_setfield(L, -2, name)
         ie_lua_pop(L, 1)
-        ie_lua_setglobal(L, name)
+        LuaStack(state: L, session: self).setGlobal(name)
         help.add(name: name, signature: name, summary: module.summary, example: "")
     }
 

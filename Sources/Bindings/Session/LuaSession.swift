@@ -84,8 +84,8 @@ public final class LuaSession: @unchecked Sendable {
 
     // MARK: Running code
 
-    /// Runs `code`. In `.cell` mode (the REPL, notebooks) `return <code>` is tried first so an
-    /// expression yields its values, the cell is numbered, and its first value becomes `_` and `_n`.
+    /// Runs `code`. In `.cell` mode (the REPL, notebooks) an expression, or a last line that is one,
+    /// yields its values (see `loadCell`); the cell is numbered and its first value becomes `_` and `_n`.
     /// In `.chunk` mode the code runs as a plain chunk (`-e`). Never throws: errors are in the result.
     public func run(_ code: String, chunkName: String = "=stdin", mode: LuaRunMode = .cell) -> LuaRunResult {
         let start = DispatchTime.now()
@@ -93,14 +93,11 @@ public final class LuaSession: @unchecked Sendable {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
 
-        var loaded = mode == .cell && load(L, "return " + code, chunkName: chunkName) == nil
-        if !loaded {
-            if mode == .cell { lua_settop(L, top) }
+        if mode == .chunk || !loadCell(L, code, chunkName: chunkName) {
             if let message = load(L, code, chunkName: chunkName) {
-                if message.hasSuffix("<eof>") { return LuaRunResult(isIncomplete: true) }
-                return LuaRunResult(error: LuaError(message: message), seconds: seconds(since: start))
+                return LuaRunResult(error: LuaError(message: message), isIncomplete: message.hasSuffix("<eof>"),
+                                    seconds: seconds(since: start))
             }
-            loaded = true
         }
         var result = LuaRunResult()
         if mode == .cell {
@@ -114,9 +111,9 @@ public final class LuaSession: @unchecked Sendable {
             result.values = (0..<count).map { formatter.describe(top + 1 + $0, topLevel: true) }
             if mode == .cell && count > 0 {
                 lua_pushvalue(L, top + 1)
-                ie_lua_setglobal(L, "_")
+                LuaStack(state: L, session: self).setGlobal("_")
                 lua_pushvalue(L, top + 1)
-                ie_lua_setglobal(L, "_\(cellCount)")
+                LuaStack(state: L, session: self).setGlobal("_\(cellCount)")
             }
         }
         result.seconds = seconds(since: start)
@@ -138,7 +135,7 @@ public final class LuaSession: @unchecked Sendable {
             stack.pushString(argument)
             lua_rawseti(L, -2, lua_Integer(i + 1))
         }
-        ie_lua_setglobal(L, "arg")
+        LuaStack(state: L, session: self).setGlobal("arg")
         if ie_luaL_loadfile(L, path) != LUA_OK {
             return LuaRunResult(error: LuaError(message: stack.string(at: -1) ?? "cannot load \(path)"))
         }
@@ -148,13 +145,28 @@ public final class LuaSession: @unchecked Sendable {
         return result
     }
 
-    /// Compiles `code` onto the stack; returns the syntax error message instead when it does not compile.
+    /// Compiles a cell that yields values: `return <code>` (an expression), or the statements with
+    /// `return` before the last line when that line is an expression (`x = f()` then `x * 2`). Line
+    /// numbers stay those of `code`. Returns false when neither compiles.
+    private func loadCell(_ L: OpaquePointer, _ code: String, chunkName: String) -> Bool {
+        if load(L, "return " + code, chunkName: chunkName) == nil { return true }
+        let body = code.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let split = body.lastIndex(of: "\n"),
+              let lead = code.range(of: body).map({ code[..<$0.lowerBound] }) else { return false }
+        let statements = lead + body[..<split]
+        let last = body[body.index(after: split)...]
+        return load(L, statements + "\nreturn " + last, chunkName: chunkName) == nil
+    }
+
+    /// Compiles `code` onto the stack; returns the syntax error message instead (pushing nothing) when it
+    /// does not compile.
     private func load(_ L: OpaquePointer, _ code: String, chunkName: String) -> String? {
         var code = code
         let status = code.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { ie_luaL_loadbuffer(L, $0.baseAddress, $0.count, chunkName) }
         }
         if status == LUA_OK { return nil }
+        defer { ie_lua_pop(L, 1) }
         return LuaStack(state: L, session: self).string(at: -1) ?? "syntax error"
     }
 
@@ -230,7 +242,7 @@ public final class LuaSession: @unchecked Sendable {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
         try LuaStack(state: L, session: self).push(value)
-        ie_lua_setglobal(L, name)
+        LuaStack(state: L, session: self).setGlobal(name)
     }
 
     // MARK: Figures
@@ -298,7 +310,8 @@ public struct LuaRunResult: Sendable {
     public var values: [String] = []
     /// The Lua error (message and traceback), if the code failed to compile or run.
     public var error: LuaError?
-    /// The code is an unfinished statement (a syntax error at `<eof>`): read another line.
+    /// The code is an unfinished statement (a syntax error at `<eof>`, which `error` holds): read
+    /// another line.
     public var isIncomplete = false
     /// The cell number (`.cell` mode only): its first value is the global `_<cell>`.
     public var cell: Int?

@@ -65,6 +65,16 @@ struct LuaStack {
         return lua_rawget(L, table)
     }
 
+    /// Pops the value on top into the global `name` (raw: a metatable on `_G` cannot raise here).
+    func setGlobal(_ name: String) {
+        ie_lua_pushglobaltable(L)
+        ie_lua_insert(L, -2)
+        pushString(name)
+        ie_lua_insert(L, -2)
+        lua_rawset(L, -3)
+        ie_lua_pop(L, 1)
+    }
+
     // MARK: Lua → Swift
 
     /// The string at `index` without converting numbers in place (nil for anything but a string).

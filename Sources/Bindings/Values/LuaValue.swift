@@ -1,7 +1,7 @@
 /// A Lua value as Swift sees it: what Swift functions receive and return. Sequences (keys 1...n) are
 /// `.array`, other tables `.table`; userdata of a registered type is `.object`. Literals work:
 /// `return [1, "two", ["k": 3.5], nil]`.
-public enum LuaValue: Hashable, @unchecked Sendable {
+public enum LuaValue: Hashable {
     case `nil`
     case bool(Bool)
     case int(Int)
