@@ -156,7 +156,23 @@ struct LuaFormatter {
         if indent + oneLine.count <= width, !oneLine.contains("\n") { return oneLine }
         let pad = String(repeating: " ", count: indent + 2)
         var lines = ["{"]
-        for item in items { lines.append(pad + item.0 + render(item.1, indent: indent + 2 + item.0.count) + ",") }
+        // Short items of the sequence part share lines, as many as fit.
+        var packed = ""
+        func flush() {
+            if !packed.isEmpty { lines.append(pad + packed) }
+            packed = ""
+        }
+        for (key, value) in items {
+            let text = render(value, indent: indent + 2)
+            if key.isEmpty, !text.contains("\n") {
+                if !packed.isEmpty, pad.count + packed.count + text.count + 2 > width { flush() }
+                packed += (packed.isEmpty ? "" : " ") + text + ","
+            } else {
+                flush()
+                lines.append(pad + key + text + ",")
+            }
+        }
+        flush()
         lines += more.map { pad + $0 }
         lines.append(String(repeating: " ", count: indent) + "}")
         return lines.joined(separator: "\n")

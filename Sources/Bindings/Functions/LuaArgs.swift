@@ -184,10 +184,10 @@ public struct LuaArgs {
     public func call(_ index: Int, with arguments: [LuaValue] = []) throws -> [LuaValue] {
         guard isCallable(index) else { throw typeError(index, expected: "function") }
         let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
         lua_pushvalue(L, Int32(index))
         for argument in arguments { try stack.push(argument) }
         if let error = session.protectedCall(L, arguments: Int32(arguments.count)) { throw error }
-        defer { lua_settop(L, top) }
         return try (top + 1 ..< lua_gettop(L) + 1).map { try stack.value(at: $0) }
     }
 

@@ -1,8 +1,8 @@
 import CEditline
 import Foundation
 
-/// libedit through its readline callback interface: the REPL polls stdin itself, so Ctrl-C at the
-/// prompt (which interrupts `poll`) can drop the line and show a fresh prompt.
+/// libedit through its readline callback interface: the REPL waits for stdin itself, so Ctrl-C at the
+/// prompt (which interrupts the wait) can drop the line and show a fresh prompt.
 final class LineEditor {
     enum Event {
         case line(String)
@@ -38,21 +38,28 @@ final class LineEditor {
         rl_callback_handler_install(prompt, lineEntry)
         defer { rl_callback_handler_remove() }
         while !Self.finished {
-            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, -1)
-            if InterruptSignal.take() {
+            // SIGINT is blocked between checking the flag and waiting, and let through only while
+            // waiting, so a Ctrl-C cannot slip in between and go unnoticed until the next key.
+            var sigint = sigset_t(), previous = sigset_t()
+            sigemptyset(&sigint)
+            sigaddset(&sigint, SIGINT)
+            sigprocmask(SIG_BLOCK, &sigint, &previous)
+            var interrupted = InterruptSignal.take()
+            let events = interrupted ? 0 : ie_wait_for_input(STDIN_FILENO, &previous)
+            let waitError = errno
+            sigprocmask(SIG_SETMASK, &previous, nil)
+            interrupted = interrupted || InterruptSignal.take()
+            if interrupted {
                 Console.out("^C")
                 return .interrupted
             }
-            if ready < 0 {
-                if errno == EINTR { continue }
+            if events < 0 {
+                if waitError == EINTR { continue }
                 return .eof
             }
-            if descriptor.revents & Int16(POLLIN) != 0 {
-                rl_callback_read_char()
-            } else if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                return .eof
-            }
+            // A hung-up terminal reads as end of input (libedit would see nothing but EOF).
+            if events & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 { return .eof }
+            if events & Int32(POLLIN) != 0 { rl_callback_read_char() }
         }
         return Self.received.map(Event.line) ?? .eof
     }
