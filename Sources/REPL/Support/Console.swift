@@ -32,7 +32,6 @@ struct Style {
 
     func error(_ text: String) -> String { paint(text, "31") }
     func dim(_ text: String) -> String { paint(text, "2") }
-    func bold(_ text: String) -> String { paint(text, "1") }
 
     /// A prompt for libedit: escape sequences are wrapped in \1...\2 so they take no width.
     func prompt(_ text: String) -> String {
