@@ -1,3 +1,3 @@
-import Bindings
-import Core
-print("instructedit")
+import Foundation
+
+exit(CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

@@ -32,21 +32,56 @@ static inline int ie_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int ie_lua_yield_none(lua_State *L) { return lua_yield(L, 0); }
 
 /// Swift functions called from Lua never raise Lua errors themselves (a longjmp through a Swift frame
-/// is undefined). A Swift function returns IE_LUA_ERROR after pushing its message; this trampoline
-/// raises it after Swift has returned.
+/// is undefined). A Swift function returns one of these markers after pushing what it describes, and
+/// the trampoline raises the error after Swift has returned:
+/// IE_LUA_ERROR: the error value is on top of the stack; it is raised as is.
+/// IE_LUA_ERROR_AT: a message string is on top; it is raised with the caller's position (luaL_error).
+/// IE_LUA_ARGERROR: an integer argument number, then a message, are on top; raised as luaL_argerror
+/// words it ("bad argument #2 to 'edit' (string expected, got nil)", counting `self` as Lua does).
 #define IE_LUA_ERROR (-1)
+#define IE_LUA_ERROR_AT (-2)
+#define IE_LUA_ARGERROR (-3)
 typedef int (*ie_swift_fn)(lua_State *L);
 static inline int ie_trampoline(lua_State *L) {
     ie_swift_fn f = (ie_swift_fn)lua_touserdata(L, lua_upvalueindex(1));
     int n = f(L);
-    if (n == IE_LUA_ERROR) return lua_error(L);
-    return n;
+    switch (n) {
+    case IE_LUA_ERROR:
+        return lua_error(L);
+    case IE_LUA_ERROR_AT:
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        return lua_error(L);
+    case IE_LUA_ARGERROR:
+        return luaL_argerror(L, (int)lua_tointeger(L, -2), lua_tostring(L, -1));
+    default:
+        return n;
+    }
 }
 /// Pushes a C closure that calls the Swift function `f` through the trampoline.
 static inline void ie_push_swift_function(lua_State *L, ie_swift_fn f) {
     lua_pushlightuserdata(L, (void *)f);
     lua_pushcclosure(L, ie_trampoline, 1);
 }
+/// Pushes a C closure that calls the Swift function `f` through the trampoline with `slot` as its
+/// second upvalue, so one Swift entry point can serve many registered closures.
+static inline void ie_push_swift_closure(lua_State *L, ie_swift_fn f, lua_Integer slot) {
+    lua_pushlightuserdata(L, (void *)f);
+    lua_pushinteger(L, slot);
+    lua_pushcclosure(L, ie_trampoline, 2);
+}
+/// The per-thread extra space (one pointer) where a session keeps a pointer to itself.
+static inline void **ie_lua_extraspace(lua_State *L) { return (void **)lua_getextraspace(L); }
+static inline void ie_lua_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
+static inline int ie_lua_isnone(lua_State *L, int i) { return lua_isnone(L, i); }
+/// luaL_tolstring may run a `__tostring` metamethod, which may raise; call this under a protected call.
+static inline int ie_tostring(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+static inline int ie_luaL_loadfile(lua_State *L, const char *path) { return luaL_loadfilex(L, path, NULL); }
+static inline void ie_lua_clear_hook(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
 /// The interrupt hook: Ctrl-C sets a hook that raises an error in the running chunk at the next
 /// instruction count, so a long loop stops and the session stays (lua.c's lstop).
 static inline void ie_lstop(lua_State *L, lua_Debug *ar) {

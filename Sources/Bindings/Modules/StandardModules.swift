@@ -1,0 +1,8 @@
+extension LuaSession {
+    /// The modules every session registers, in order. To add one, write a `LuaModule` (see its doc
+    /// comment for a complete example) and append it here.
+    public static let standardModules: [any LuaModule.Type] = [
+        HelpModule.self,
+        SysModule.self,
+    ]
+}

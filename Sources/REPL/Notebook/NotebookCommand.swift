@@ -1,0 +1,139 @@
+import Bindings
+import Foundation
+
+/// `instructedit notebook FILE.lua [-o report.md]`: runs the cells in order in one session, goes on
+/// after a failing cell, and writes the Markdown report (atomically) with figures in a folder beside it
+/// (`report_files/`). Exit code 1 if a cell failed (after writing the report), 2 for bad arguments.
+enum NotebookCommand {
+    static let usage = "usage: instructedit notebook FILE.lua [-o report.md]"
+
+    static func main(_ arguments: [String]) -> Int32 {
+        var input: String?
+        var output: String?
+        var i = 0
+        while i < arguments.count {
+            switch arguments[i] {
+            case "-o", "--output":
+                guard i + 1 < arguments.count else { return usageError("'-o' needs a file name") }
+                output = arguments[i + 1]
+                i += 2
+            case let argument where input == nil && !argument.hasPrefix("-"):
+                input = argument
+                i += 1
+            default:
+                return usageError("unexpected argument '\(arguments[i])'")
+            }
+        }
+        guard let input else { return usageError("no notebook file given") }
+        let reportPath = output ?? (URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent + ".md")
+
+        let source: String
+        do {
+            source = try String(contentsOfFile: input, encoding: .utf8)
+        } catch {
+            Console.err("instructedit: cannot read \(input): \(error.localizedDescription)")
+            return 1
+        }
+        guard let session = CommandLineTool.makeSession() else { return 1 }
+        let reportURL = URL(fileURLWithPath: reportPath).standardizedFileURL
+        let figures = FigureFolder(report: reportURL)
+        session.figureDirectory = figures.url.path
+
+        var report = NotebookReport(notebook: input)
+        var interrupted = false
+        var number = 0
+        for cell in NotebookDocument(source: source).cells {
+            guard cell.kind == .code else {
+                report.entries.append(.markdown(cell.markdown))
+                continue
+            }
+            number += 1
+            var entry = NotebookReport.CodeCell(number: number, line: cell.firstLine, code: cell.code)
+            if !interrupted {
+                run(cell, into: &entry, session: session, notebook: input, figures: figures)
+                interrupted = InterruptSignal.take()
+            }
+            report.entries.append(.code(entry))
+        }
+
+        do {
+            try FileManager.default.createDirectory(at: reportURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
+        } catch {
+            Console.err("instructedit: cannot write \(reportPath): \(error.localizedDescription)")
+            return 1
+        }
+        Console.err("wrote \(reportPath): \(number) code cells, \(report.failures) failed")
+        return report.failures > 0 || interrupted ? 1 : 0
+    }
+
+    private static func run(_ cell: NotebookDocument.Cell, into entry: inout NotebookReport.CodeCell,
+                            session: LuaSession, notebook: String, figures: FigureFolder) {
+        let result: LuaRunResult
+        do {
+            (result, entry.output) = try OutputCapture.run {
+                session.run(cell.codeAtFileLines, chunkName: "@" + notebook, mode: .cell)
+            }
+        } catch {
+            entry.ran = true
+            entry.error = ("\(error)", "")
+            return
+        }
+        entry.ran = true
+        entry.seconds = result.seconds
+        if let error = result.error { entry.error = (error.message, error.traceback) }
+        if !cell.code.hasSuffix(";") { entry.values = result.values }
+        entry.figures = session.takeFigures().map { ($0.title, figures.link(for: $0.path)) }
+        let status = result.error.map { "error: \($0.message)" } ?? "ok"
+        Console.err("cell \(entry.number) (line \(entry.line)): \(status)")
+    }
+
+    private static func usageError(_ message: String) -> Int32 {
+        Console.err("instructedit notebook: \(message)\n\(usage)")
+        return 2
+    }
+}
+
+/// The folder beside the report that holds its images (`report.md` → `report_files/`).
+final class FigureFolder {
+    let url: URL
+    private let name: String
+    /// Images written elsewhere, by source path → their copy's name in the folder.
+    private var copies: [String: String] = [:]
+
+    init(report: URL) {
+        name = report.deletingPathExtension().lastPathComponent + "_files"
+        url = report.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// The image's link relative to the report, copying it into the folder (once) if it was written
+    /// elsewhere; nil if the file does not exist or cannot be copied.
+    func link(for path: String) -> String? {
+        let source = URL(fileURLWithPath: path).standardizedFileURL
+        let files = FileManager.default
+        guard files.fileExists(atPath: source.path) else { return nil }
+        let fileName: String
+        if source.deletingLastPathComponent().path == url.path {
+            fileName = source.lastPathComponent
+        } else if let copy = copies[source.path] {
+            fileName = copy
+        } else {
+            var target = url.appendingPathComponent(source.lastPathComponent)
+            var n = 1
+            while files.fileExists(atPath: target.path) {
+                n += 1
+                target = url.appendingPathComponent("\(source.deletingPathExtension().lastPathComponent)-\(n).\(source.pathExtension)")
+            }
+            do {
+                try files.createDirectory(at: url, withIntermediateDirectories: true)
+                try files.copyItem(at: source, to: target)
+            } catch {
+                return nil
+            }
+            fileName = target.lastPathComponent
+            copies[source.path] = fileName
+        }
+        let link = name + "/" + fileName
+        return link.contains(" ") ? "<\(link)>" : link
+    }
+}
