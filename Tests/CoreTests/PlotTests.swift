@@ -71,7 +71,10 @@ final class PlotTests: XCTestCase {
 
     func testBuiltInFontCoversPrintableASCII() {
         let font = BitmapFont.dejaVuSans
-        XCTAssertEqual(font.glyphs.count, 95)
+        for c in (32...126).map({ Character(UnicodeScalar(UInt8($0))) }) + ["é", "λ", "∇", "≤", "—"] {
+            XCTAssertNotNil(font.glyphs[c.unicodeScalars.first!.value], "\(c)")
+        }
+        XCTAssertEqual(font.width("\u{4E2D}", size: 32), font.width("?", size: 32))  // missing: drawn as "?"
         XCTAssertGreaterThan(font.width("W", size: 32), font.width("i", size: 32))
         XCTAssertEqual(font.width("ab", size: 16), (font.width("a", size: 16) + font.width("b", size: 16)), accuracy: 1e-9)
         XCTAssertTrue(font.glyph("A")!.alpha.contains(255))
