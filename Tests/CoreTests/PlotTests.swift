@@ -85,10 +85,11 @@ final class PlotTests: XCTestCase {
     func testNiceTicks() {
         XCTAssertEqual(Ticks(lo: 0, hi: 1).values, [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
         XCTAssertEqual(Ticks(lo: 0, hi: 1).labels, ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
-        XCTAssertEqual(Ticks(lo: -3.1, hi: 7.4).labels, ["-2.5", "0.0", "2.5", "5.0"])
+        XCTAssertEqual(Ticks(lo: -3.1, hi: 7.4).labels, ["-2", "0", "2", "4", "6"])
         XCTAssertEqual(Ticks(lo: 0, hi: 10).labels, ["0", "2", "4", "6", "8", "10"])
-        XCTAssertEqual(Ticks(lo: -4.3, hi: 7.6).labels, ["-2.5", "0.0", "2.5", "5.0", "7.5"])
-        XCTAssertEqual(Ticks(lo: 0, hi: 3e-4).labels, ["0", "1e-4", "2e-4", "3e-4"])
+        XCTAssertEqual(Ticks(lo: -4.3, hi: 7.6).labels, ["-4", "-2", "0", "2", "4", "6"])
+        XCTAssertEqual(Ticks(lo: 0.15, hi: 3.77).labels, ["0.5", "1.0", "1.5", "2.0", "2.5", "3.0", "3.5"])
+        XCTAssertEqual(Ticks(lo: 0, hi: 3e-4).labels, ["0", "0.5e-4", "1.0e-4", "1.5e-4", "2.0e-4", "2.5e-4", "3.0e-4"])
         XCTAssertEqual(Ticks(lo: 0, hi: 2e6).labels, ["0", "0.5e6", "1.0e6", "1.5e6", "2.0e6"])
         for (lo, hi) in [(0.0, 1e-9), (-1e12, 1e12), (3.3, 3.4), (0, 97)] {
             let t = Ticks(lo: lo, hi: hi)
