@@ -124,3 +124,16 @@ final class AnalysisTests: XCTestCase {
         XCTAssertThrowsError(try ClusterSeparation.silhouette(x, labels: ["a", "b"])) { XCTAssertTrue("\($0)".contains("2 labels for 3 points")) }
     }
 }
+
+extension AnalysisTests {
+    func testPCAScatterChart() throws {
+        let r = try PCA.fit(Tensor(rows: [[2, 0], [-2, 0], [0, 1], [0, -1]]), components: 2)
+        let chart = try r.scatterChart(groups: ["a", "a", "b", "b"], title: "E6")
+        XCTAssertEqual(chart.xLabel, "PC 1 (80.0%)")
+        XCTAssertEqual(chart.yLabel, "PC 2 (20.0%)")
+        guard case .scatter(let points) = chart.content else { return XCTFail("not a scatter") }
+        XCTAssertEqual(points.x, [2, -2, 0, 0])
+        XCTAssertThrowsError(try r.scatterChart(groups: ["a"]))
+        XCTAssertTrue(try Plot.svg(PlotScene(chart)).contains("PC 1 (80.0%)"))
+    }
+}

@@ -28,7 +28,7 @@ final class PlotGalleryTests: XCTestCase {
             .init(name: "MEND multi-task", values: [68.2, 51.3, 88.9, 42.1]),
             .init(name: "InstructEdit", values: [83.1, 62.4, 90.2, 47.6]),
             .init(name: "FT-L", values: [55.0, 40.2, 71.3, 35.5]),
-        ])), title: "CounterFact", yLabel: "score (%)")
+        ])), title: "CounterFact — λ = 0.1 ≤ 1, café", yLabel: "score (%)")
         let values: [Double] = (0..<(6 * 8)).map { (i: Int) -> Double in
             let d = Double(i)
             return sin(d * 0.7) * 2 + Double(i % 8) * 0.3

@@ -31,7 +31,7 @@ struct SVGCanvas: Canvas {
     }
 
     mutating func fillRect(_ r: Rect, _ color: Color, opacity: Double) {
-        body.append("<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" fill=\"\(color.hexString)\"\(opacityAttr("fill-opacity", opacity))/>")
+        body.append("<rect x=\"\(n(r.x))\" y=\"\(n(r.y))\" width=\"\(n(r.width))\" height=\"\(n(r.height))\" fill=\"\(color.hexString)\"\(opacityAttr("fill-opacity", opacity)) shape-rendering=\"crispEdges\"/>")
     }
 
     mutating func strokeRect(_ r: Rect, _ color: Color, width: Double) {

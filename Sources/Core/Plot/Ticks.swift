@@ -7,7 +7,7 @@ struct Ticks {
 
     /// About `target` ticks covering `lo...hi`.
     init(lo: Double, hi: Double, target: Int = 6) {
-        let step = Ticks.niceStep((hi - lo) / Double(Swift.max(target - 1, 1)))
+        let step = Ticks.niceStep(lo: lo, hi: hi, target: target)
         let first = (lo / step - 1e-9).rounded(.up) * step
         var values: [Double] = []
         var v = first
@@ -19,12 +19,20 @@ struct Ticks {
         self.labels = Ticks.labels(values, step: step)
     }
 
-    /// 1, 2, 2.5 or 5 × 10^k, at least `raw`.
-    static func niceStep(_ raw: Double) -> Double {
+    /// The step among 1, 2, 2.5 and 5 × 10^k whose tick count in `lo...hi` is closest to `target`
+    /// (the smaller step on ties).
+    static func niceStep(lo: Double, hi: Double, target: Int) -> Double {
+        let raw = (hi - lo) / Double(Swift.max(target - 1, 1))
         guard raw > 0, raw.isFinite else { return 1 }
         let magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(raw)))
-        for m in [1.0, 2, 2.5, 5, 10] where raw <= m * magnitude * (1 + 1e-9) { return m * magnitude }
-        return 10 * magnitude
+        var best = magnitude, bestMiss = Int.max
+        for m in [0.5, 1, 2, 2.5, 5, 10] {
+            let step = m * magnitude
+            let count = Int(Foundation.floor(hi / step + 1e-9) - Foundation.ceil(lo / step - 1e-9)) + 1
+            let miss = Swift.abs(count - target)
+            if miss < bestMiss { (best, bestMiss) = (step, miss) }
+        }
+        return best
     }
 
     /// Labels with just enough decimals for `step`; scientific notation for very large or small values.
