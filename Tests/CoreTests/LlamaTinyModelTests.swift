@@ -61,6 +61,8 @@ final class LlamaTinyModelTests: XCTestCase {
             .contains("residual has 2 values"))
         let trace = try LlamaTraining.forward(w, tokens: [1, 2], from: 1, residual: nil)
         XCTAssertTrue(message { _ = try LlamaTraining.logits(w, trace, positions: [2]) }.contains("position 2"))
+        XCTAssertTrue(message { _ = try LlamaTraining.logits(Tiny.model(layers: 4), trace, positions: [1]) }
+            .contains("another shape"))
         XCTAssertTrue(message {
             try LlamaTraining.backward(w, trace, positions: [1], dLogits: [1])
         }.contains("dLogits has 1 values"))

@@ -3,14 +3,15 @@ public final class LlamaTrace: @unchecked Sendable {
     /// The first block this trace covers; gradients reach blocks start..<layers.
     public let start: Int
     public let tokens: [Int]
+    let config: LlamaConfig
     let blocks: [LlamaBlockActivations]   // blocks start..<layers
     let last: FloatBuffer                 // (T, C) residual after the last block
     let rstdFinal: FloatBuffer            // (T)
     let normed: FloatBuffer               // (T, C) final norm output: input of the LM head
 
-    init(start: Int, tokens: [Int], blocks: [LlamaBlockActivations], last: FloatBuffer,
+    init(start: Int, tokens: [Int], config: LlamaConfig, blocks: [LlamaBlockActivations], last: FloatBuffer,
          rstdFinal: FloatBuffer, normed: FloatBuffer) {
-        self.start = start; self.tokens = tokens; self.blocks = blocks; self.last = last
+        self.start = start; self.tokens = tokens; self.config = config; self.blocks = blocks; self.last = last
         self.rstdFinal = rstdFinal; self.normed = normed
     }
 
@@ -55,13 +56,13 @@ public enum LlamaTraining {
         let rstd = FloatBuffer(T), normed = FloatBuffer(T * c.dim)
         RMSNorm.forward(last.p, w.pointer(w.finalNorm), rows: T, dim: c.dim, eps: c.normEps,
                         out: normed.p, rstd: rstd.p)
-        return LlamaTrace(start: start, tokens: tokens, blocks: blocks, last: last, rstdFinal: rstd, normed: normed)
+        return LlamaTrace(start: start, tokens: tokens, config: c, blocks: blocks, last: last, rstdFinal: rstd, normed: normed)
     }
 
     /// Logits only at `positions` ([P, vocab] flat): the LM head is the largest matrix, so only the
     /// rows a loss reads are computed.
     public static func logits(_ w: LlamaWeights, _ trace: LlamaTrace, positions: [Int]) throws -> [Float] {
-        try checkPositions(positions, trace, in: "logits")
+        try checkPositions(positions, trace, w, in: "logits")
         let c = w.config, P = positions.count
         let rows = gather(trace.normed, positions, dim: c.dim)
         var out = [Float](repeating: 0, count: P * c.vocab)
@@ -87,7 +88,7 @@ public enum LlamaTraining {
                                 residualGradient: UnsafeMutablePointer<Float>? = nil) throws
         -> [ParamRef: (u: [Float], delta: [Float])] {
         let c = w.config, T = trace.tokens.count, P = positions.count, C = c.dim, start = trace.start
-        try checkPositions(positions, trace, in: "backward")
+        try checkPositions(positions, trace, w, in: "backward")
         guard dLogits.count == P * c.vocab else {
             throw InstructEditError("backward: dLogits has \(dLogits.count) values; \(P) positions × vocab \(c.vocab) = \(P * c.vocab) expected")
         }
@@ -147,7 +148,11 @@ public enum LlamaTraining {
         }
     }
 
-    static func checkPositions(_ positions: [Int], _ trace: LlamaTrace, in function: String) throws {
+    /// Throws unless `trace` came from a model shaped like `w` and `positions` index its tokens.
+    static func checkPositions(_ positions: [Int], _ trace: LlamaTrace, _ w: LlamaWeights, in function: String) throws {
+        guard trace.config == w.config else {
+            throw InstructEditError("\(function): the trace was computed with a model of another shape")
+        }
         let T = trace.tokens.count
         if let p = positions.first(where: { $0 < 0 || $0 >= T }) {
             throw InstructEditError("\(function): position \(p) is outside the sequence 0..<\(T)")
