@@ -21,7 +21,7 @@ public final class MetaTrainer {
     var editorAdam: Adam
     var stepSizeAdam: Adam
     var random: MENDRandom
-    var step = 0
+    public private(set) var step = 0
     var bestValidationLoss: Double?
     var validationsWithoutImprovement = 0
     /// Base values of the inner weights, restored after each edited pass.

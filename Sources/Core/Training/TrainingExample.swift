@@ -16,7 +16,10 @@ struct TrainingExample {
         let tok = model.tokenizer
         edit = try TeacherForcing(tokenizer: tok, prompt: request.render(r.prompt, instructions: instructions, seed: seed), answer: target)
         equivalence = try TeacherForcing(tokenizer: tok, prompt: request.render(r.equivalence, instructions: instructions, seed: seed), answer: target)
-        guard let loc = r.locality.first ?? fallbackLocality() else {
+        let convSentLocality = r.convSent?.locality.flatMap { l in
+            l.positive.first.map { LocalityProbe(prompt: l.prompt, answer: $0, kind: "convsent") }
+        }
+        guard let loc = r.locality.first ?? convSentLocality ?? fallbackLocality() else {
             throw InstructEditError("record of task '\(r.task)' has no locality prompt")
         }
         locality = try TeacherForcing(tokenizer: tok, text: loc.prompt + " " + loc.answer)

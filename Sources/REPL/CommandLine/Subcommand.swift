@@ -14,6 +14,9 @@ struct Subcommand: Sendable {
         Subcommand(name: "bench", usage: "bench --json",
                    summary: "prints benchmark figures as one JSON object",
                    run: { BenchCommand.main($0) }),
+        Subcommand(name: "train", usage: "train --out DIR [--tasks a,b] [--no-instruct] [--steps N] ...",
+                   summary: "meta-trains an editor (resumable; Ctrl-C saves and stops)",
+                   run: { TrainCommand.main($0) }),
     ]
 
     static func named(_ name: String) -> Subcommand? { all.first { $0.name == name } }
