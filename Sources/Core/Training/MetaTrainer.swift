@@ -16,6 +16,8 @@ public final class MetaTrainer {
     let targets: EditTargets
     let instructions: InstructionSet
     let pools: [[EditRecord]]          // per task
+    /// Locality probes of all training records, for records that have none of their own.
+    let localityPool: [LocalityProbe]
     let validation: [TrainingExample]
     let cache: ResidualCache
     var editorAdam: Adam
@@ -42,7 +44,9 @@ public final class MetaTrainer {
             guard !load.records.isEmpty else { throw InstructEditError("train: task '\(task)' has no training records") }
             return load.records
         }
+        localityPool = pools.joined().flatMap(\.locality)
         cache = ResidualCache(block: targets.lowestBlock)
+        if config.instruct { try cache.addInstructionPrefixes(tasks: config.tasks, instructions: instructions, tokenizer: model.tokenizer) }
         base = targets.params.map { Array(model.weights.buffer($0)) }
         grads = GradientBuffers(targets.params)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
@@ -74,7 +78,11 @@ public final class MetaTrainer {
         var val: [TrainingExample] = []
         for task in config.tasks {
             let records = try Datasets.load(task: task, split: "val", limit: config.validationSize).records
-            for r in records { val.append(try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &vr)) }
+            for r in records {
+                let fallback = localityPool.randomElement(using: &vr)
+                val.append(try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &vr,
+                                               fallbackLocality: fallback))
+            }
         }
         validation = val
     }
@@ -88,7 +96,6 @@ public final class MetaTrainer {
         var meanLoss = RunningMean(), meanEdit = RunningMean(), meanLoc = RunningMean()
         var skipped = 0
         var ending = MetaTrainingResult.Ending.finished
-        if bestValidationLoss == nil { bestValidationLoss = try validate(); try saveBest() }
         do {
             while step < config.steps {
                 try Interrupt.check()
@@ -209,11 +216,9 @@ public final class MetaTrainer {
     func sampleExample() throws -> TrainingExample {
         let t = Int.random(in: 0..<pools.count, using: &random)
         let r = pools[t][Int.random(in: 0..<pools[t].count, using: &random)]
+        let fallback = localityPool.randomElement(using: &random)
         return try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &random,
-                                   fallbackLocality: { [self] in
-                                       let other = pools[Int.random(in: 0..<pools.count, using: &random)]
-                                       return other[Int.random(in: 0..<other.count, using: &random)].locality.first
-                                   })
+                                   fallbackLocality: fallback)
     }
 
     func restoreBase() {

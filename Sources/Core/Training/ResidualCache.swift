@@ -13,14 +13,44 @@ final class ResidualCache: @unchecked Sendable {
         self.capacityFloats = capacityBytes / 4
     }
 
+    /// Token prefixes many inputs share (instructions); their keys and values are computed once.
+    private var prefixes: [[Int]: LlamaPrefix?] = [:]
+
+    /// Registers a prefix; its state is computed the first time an input starts with it.
+    func addPrefix(_ tokens: [Int]) {
+        if tokens.count >= 2, prefixes[tokens] == nil { prefixes[tokens] = .some(nil) }
+    }
+
     func residual(_ w: LlamaWeights, _ tokens: [Int]) throws -> [Float] {
         if let r = entries[tokens] { hits += 1; return r }
         misses += 1
-        let r = try LlamaTraining.residual(w, tokens: tokens, atBlock: block)
+        let r: [Float]
+        if let key = prefixes.keys.first(where: { tokens.count > $0.count && tokens.starts(with: $0) }) {
+            let state = try prefixes[key].flatMap { $0 } ?? LlamaPrefix(w, tokens: key, atBlock: block)
+            prefixes[key] = state
+            r = try LlamaTraining.residual(w, tokens: tokens, atBlock: block, prefix: state)
+        } else {
+            r = try LlamaTraining.residual(w, tokens: tokens, atBlock: block)
+        }
         if floats + r.count <= capacityFloats {
             entries[tokens] = r
             floats += r.count
         }
         return r
+    }
+}
+
+extension ResidualCache {
+    /// The text before the input of every description of `tasks` without placeholders ("Task: …
+    /// \nDescription: …\nInput:"), as shared prefixes.
+    func addInstructionPrefixes(tasks: [String], instructions: InstructionSet, tokenizer: any Tokenizer) throws {
+        for task in tasks {
+            for unseen in [false, true] {
+                for d in try instructions.descriptions(task: task, unseen: unseen) where !d.contains("{") {
+                    let text = InstructionSet.format(task: task, description: d, prompt: "")
+                    addPrefix(tokenizer.encode(String(text.dropLast(text.hasSuffix(" ") ? 1 : 0))))
+                }
+            }
+        }
     }
 }

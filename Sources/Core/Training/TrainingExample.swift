@@ -6,9 +6,9 @@ struct TrainingExample {
     let locality: TeacherForcing
 
     /// Renders `r` (with one description drawn from the seen ones when `instruct`) and tokenises.
-    /// Records without a locality probe take one from `fallbackLocality`.
+    /// Records without a locality probe use `fallbackLocality` (another record's).
     init(_ r: EditRecord, model: LanguageModel, instructions: InstructionSet, instruct: Bool,
-         rng: inout MENDRandom, fallbackLocality: () -> LocalityProbe? = { nil }) throws {
+         rng: inout MENDRandom, fallbackLocality: LocalityProbe? = nil) throws {
         let target = TeacherForcing.continuation(r.target)
         let request = EditRequest(prompt: r.prompt, target: target, task: r.task, instruct: instruct,
                                   topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)
@@ -19,7 +19,7 @@ struct TrainingExample {
         let convSentLocality = r.convSent?.locality.flatMap { l in
             l.positive.first.map { LocalityProbe(prompt: l.prompt, answer: $0, kind: "convsent") }
         }
-        guard let loc = r.locality.first ?? convSentLocality ?? fallbackLocality() else {
+        guard let loc = r.locality.first ?? convSentLocality ?? fallbackLocality else {
             throw InstructEditError("record of task '\(r.task)' has no locality prompt")
         }
         locality = try TeacherForcing(tokenizer: tok, text: loc.prompt + " " + loc.answer)

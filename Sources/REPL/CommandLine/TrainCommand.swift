@@ -7,6 +7,7 @@ enum TrainCommand {
     static let usage = """
         usage: instructedit train --out DIR [--tasks counterfact,recent,convsent] [--no-instruct]
                                   [--steps N] [--accumulation N] [--rank R] [--lr X] [--alpha-lr X]
+                                  [--c-edit X] [--c-loc X]
                                   [--validate-every N] [--validation-size N] [--patience N]
                                   [--save-every N] [--train-limit N] [--seed N] [--model PATH]
         """
@@ -29,6 +30,8 @@ enum TrainCommand {
                 case "--rank": config.rank = try args.int(for: flag)
                 case "--lr": config.editorLearningRate = try args.float(for: flag)
                 case "--alpha-lr": config.stepSizeLearningRate = try args.float(for: flag)
+                case "--c-edit": config.cEdit = try args.float(for: flag)
+                case "--c-loc": config.cLoc = try args.float(for: flag)
                 case "--validate-every": config.validateEvery = try args.int(for: flag)
                 case "--validation-size": config.validationSize = try args.int(for: flag)
                 case "--patience": config.patience = try args.int(for: flag)
