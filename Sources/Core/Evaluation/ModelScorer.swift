@@ -12,6 +12,12 @@ public final class ModelScorer: @unchecked Sendable {
         cache = ResidualCache(block: lowestEditedBlock)
     }
 
+    /// Shares the instruction text of `tasks`' descriptions between inputs (see `ResidualCache`).
+    public func addInstructionPrefixes(tasks: [String]) throws {
+        let set = try InstructionSet.builtIn()
+        try cache.addInstructionPrefixes(tasks: tasks.filter { set.tasks().contains($0) }, instructions: set, tokenizer: model.tokenizer)
+    }
+
     /// Logits at the answer positions of prompt + " answer"-style continuation `answer`.
     func answerLogits(prompt: String, answer: String) throws -> (tf: TeacherForcing, logits: [Float]) {
         let tok = model.tokenizer

@@ -17,6 +17,9 @@ struct Subcommand: Sendable {
         Subcommand(name: "train", usage: "train --out DIR [--tasks a,b] [--no-instruct] [--steps N] ...",
                    summary: "meta-trains an editor (resumable; Ctrl-C saves and stops)",
                    run: { TrainCommand.main($0) }),
+        Subcommand(name: "eval", usage: "eval --method NAME:KIND[:PATH][:instruct][:unseen] ... [--tasks a,b] [--n N]",
+                   summary: "evaluates editors side by side on test sets (Markdown and JSON)",
+                   run: { EvalCommand.main($0) }),
     ]
 
     static func named(_ name: String) -> Subcommand? { all.first { $0.name == name } }

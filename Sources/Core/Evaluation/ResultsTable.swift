@@ -1,0 +1,44 @@
+import Foundation
+
+/// Evaluation results of several methods on several tasks, as Markdown tables and JSON.
+public struct ResultsTable: Sendable {
+    public struct Row: Sendable {
+        public var method: String
+        public var result: EvaluationResult
+        public init(method: String, result: EvaluationResult) { self.method = method; self.result = result }
+    }
+    public var rows: [Row] = []
+    public init() {}
+
+    public static func cell(_ m: MetricMean?) -> String { m.map { String(format: "%.2f", $0.value) } ?? "–" }
+
+    /// One table per task: methods as rows, Reliability / Generalization / Locality / Portability.
+    public func markdown() -> String {
+        var out = ""
+        let tasks = rows.map(\.result.task).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for task in tasks {
+            let rs = rows.filter { $0.result.task == task }
+            out += "#### \(task) (n = \(rs.first?.result.summary.n ?? 0))\n\n"
+            out += "| method | Reliability | Generalization | Locality | Portability | s |\n|---|---:|---:|---:|---:|---:|\n"
+            for r in rs {
+                let s = r.result.summary
+                out += "| \(r.method) | \(Self.cell(s.reliability)) | \(Self.cell(s.generalization)) | \(Self.cell(s.locality)) | \(Self.cell(s.portability)) | \(String(format: "%.0f", r.result.seconds)) |\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    public func json() throws -> String {
+        func metric(_ m: MetricMean?) -> Any { m.map { ["value": $0.value, "n": $0.n] as [String: Any] } ?? NSNull() }
+        let list: [[String: Any]] = rows.map { r in
+            let s = r.result.summary
+            return ["method": r.method, "task": r.result.task, "n": s.n, "seconds": r.result.seconds,
+                    "instruct": r.result.options.instruct, "unseen": r.result.options.unseen,
+                    "reliability": metric(s.reliability), "generalization": metric(s.generalization),
+                    "locality": metric(s.locality), "portability": metric(s.portability)]
+        }
+        let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
