@@ -31,7 +31,7 @@ public final class MetaTrainer {
     let grads: GradientBuffers
 
     /// Prepares a run in `runDirectory`; resumes from its `last.ckpt` when one exists for the same
-    /// configuration.
+    /// configuration (the step budget may differ, so a finished run can be extended).
     public init(model: LanguageModel, config: MetaTrainingConfig, runDirectory: String) throws {
         try config.validate()
         self.config = config
@@ -56,7 +56,9 @@ public final class MetaTrainer {
             let ckpt = try EditorCheckpoint.read(from: runDirectory + "/last.ckpt", expecting: identity)
             guard let t = ckpt.training else { throw InstructEditError("train: \(runDirectory)/last.ckpt has no training state to resume") }
             let saved = try JSONDecoder().decode(MetaTrainingConfig.self, from: Data(t.metadataJSON.utf8))
-            guard saved == config else {
+            var comparable = saved
+            comparable.steps = config.steps   // a run may be extended: only the step budget may differ
+            guard comparable == config else {
                 throw InstructEditError("train: \(runDirectory) holds a run with another configuration; use a new run folder or the same settings")
             }
             editor = ckpt.editor
