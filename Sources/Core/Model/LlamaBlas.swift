@@ -28,8 +28,10 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 /// T separate sgemv calls would stream W from memory T times. Instead W is visited in blocks of
 /// rows small enough to stay in cache while every row of x uses them: W is read from memory once.
 /// (This is the prompt of a short edit or prefill, and the LM head at the few positions of a loss.)
+/// Measured on the 2-core development machine with OpenBLAS 0.3.21: 2.5× faster than sgemm for the
+/// LM head at 3 rows, 1.5× at 8 to 12 rows; sgemm wins from about 15 rows on.
 enum Linear {
-    static let fewRows = 8
+    static let fewRows = 12
     static let blockFloats = 1 << 18   // 1 MiB of W per block
 
     /// y (T, out) = x Wᵀ + beta·y.
