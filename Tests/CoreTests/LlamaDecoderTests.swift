@@ -6,9 +6,10 @@ final class LlamaDecoderTests: XCTestCase {
     func testCachedDecodingEqualsFullRecomputationAtEveryStep() throws {
         for (heads, kvHeads) in [(2, 1), (4, 2)] {
             let w = Tiny.model(heads: heads, kvHeads: kvHeads), V = w.config.vocab
-            let tokens = [4, 1, 19, 7, 7, 23, 0, 12, 5, 2, 16, 9]
+            // 20 tokens: the full pass takes the sgemm path, short prefills the blocked-sgemv one
+            let tokens = [4, 1, 19, 7, 7, 23, 0, 12, 5, 2, 16, 9, 3, 3, 21, 8, 14, 6, 11, 2]
             let full = try LlamaForward.logits(w, tokens: tokens).data
-            for prefill in [1, 4] {
+            for prefill in [1, 4, 15] {
                 let decoder = LlamaDecoder(w, capacity: tokens.count)
                 var logits = try decoder.append(Array(tokens[0..<prefill]))
                 for t in (prefill - 1)..<tokens.count {

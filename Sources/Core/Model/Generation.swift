@@ -90,6 +90,8 @@ public final class Generator {
         let t1 = clock.now
         result.promptSeconds = seconds(t1 - t0)
 
+        // A model may pad its vocabulary beyond the tokenizer's: never sample an id it cannot decode.
+        let vocab = min(weights.config.vocab, max(tokenizer.vocabularySize, 1))
         var sampler = Sampler(temperature: p.temperature, topP: p.topP, seed: p.seed)
         var text = GenerationText(tokenizer: tokenizer, stop: p.stop)
         func emit(_ s: String) -> Bool {
@@ -100,7 +102,7 @@ public final class Generator {
         var flush = true
         while true {
             try Interrupt.check()
-            let token = logits.withUnsafeBufferPointer { sampler.sample($0) }
+            let token = logits.withUnsafeBufferPointer { sampler.sample(UnsafeBufferPointer(rebasing: $0[..<vocab])) }
             result.tokens.append(token)
             if p.stopAtEOS, token == tokenizer.eosId { result.stopReason = .eos; break }
             let (piece, stopped) = text.append(token)

@@ -23,17 +23,49 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 }
 
 /// The three products of a linear layer y = x Wᵀ with x (T, in), W (out, in), y (T, out).
+///
+/// For a few rows (2...fewRows) sgemm spends most of its time packing all of W on every call, and
+/// T separate sgemv calls would stream W from memory T times. Instead W is visited in blocks of
+/// rows small enough to stay in cache while every row of x uses them: W is read from memory once.
+/// (This is the prompt of a short edit or prefill, and the LM head at the few positions of a loss.)
+/// Measured on the 2-core development machine with OpenBLAS 0.3.21: 2.5× faster than sgemm for the
+/// LM head at 3 rows, 1.5× at 8 to 12 rows; sgemm wins from about 15 rows on.
 enum Linear {
+    static let fewRows = 12
+    static let blockFloats = 1 << 18   // 1 MiB of W per block
+
     /// y (T, out) = x Wᵀ + beta·y.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int, in n: Int,
                         out m: Int, _ y: UnsafeMutablePointer<Float>, beta: Float = 0) {
-        gemm(transB: true, T, m, n, x, lda: n, w, ldb: n, y, ldc: m, beta: beta)
+        guard T > 1, T <= fewRows else {
+            gemm(transB: true, T, m, n, x, lda: n, w, ldb: n, y, ldc: m, beta: beta)
+            return
+        }
+        let block = max(1, blockFloats / n)
+        for r0 in stride(from: 0, to: m, by: block) {
+            let rows = Int32(min(block, m - r0))
+            for t in 0..<T {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, rows, Int32(n), 1, w + r0 * n, Int32(n), x + t * n, 1,
+                            beta, y + t * m + r0, 1)
+            }
+        }
     }
 
     /// dx (T, in) = dy W + beta·dx.
     static func backwardInput(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int,
                               in n: Int, out m: Int, _ dx: UnsafeMutablePointer<Float>, beta: Float = 0) {
-        gemm(T, n, m, dy, lda: m, w, ldb: n, dx, ldc: n, beta: beta)
+        guard T > 1, T <= fewRows else {
+            gemm(T, n, m, dy, lda: m, w, ldb: n, dx, ldc: n, beta: beta)
+            return
+        }
+        let block = max(1, blockFloats / n)
+        for r0 in stride(from: 0, to: m, by: block) {
+            let rows = Int32(min(block, m - r0))
+            for t in 0..<T {
+                cblas_sgemv(CblasRowMajor, CblasTrans, rows, Int32(n), 1, w + r0 * n, Int32(n), dy + t * m + r0, 1,
+                            r0 == 0 ? beta : 1, dx + t * n, 1)
+            }
+        }
     }
 
     /// dW (out, in) += dyᵀ x (rows of dy `ldy` apart, when dy is a column block of a wider matrix).

@@ -53,7 +53,7 @@ public enum LlamaForward {
     /// Throws unless `tokens` is a non-empty list of vocabulary ids that fits the context.
     static func validate(_ w: LlamaWeights, tokens: [Int], in function: String) throws {
         let c = w.config
-        guard c.heads > 0, c.kvHeads > 0, c.heads % c.kvHeads == 0, c.dim % c.heads == 0, c.headDim % 2 == 0,
+        guard c.dim > 0, c.heads > 0, c.kvHeads > 0, c.heads % c.kvHeads == 0, c.dim % c.heads == 0, c.headDim % 2 == 0,
               c.layers >= 0, c.ffn > 0, c.vocab > 0, c.contextLength > 0 else {
             throw InstructEditError("\(function): unsupported model shape (dim \(c.dim), heads \(c.heads), kv heads \(c.kvHeads)): heads must divide dim into an even head size and be a multiple of kv heads")
         }
