@@ -10,7 +10,9 @@ public struct EvaluationOptions: Sendable {
     public var unseen = false
     public var descriptionIndex: Int?
     public var seed: UInt64 = 0
-    public var aliasChoice: Metrics.AliasChoice = .best
+    public var aliasChoice: Metrics.AliasChoice = Metrics.reportedAliasChoice
+    /// Rephrases, locality prompts and portability questions scored per record, at most.
+    public var maxProbes = 2
     /// ConvSent: utterances per sentiment scored per question, and rephrased questions used.
     public var convSentUtterances = 2
     public var convSentRephrases = 2
@@ -60,21 +62,22 @@ public enum Evaluator {
     static func scoreFact(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,
                           render: (String) throws -> String, scorer: ModelScorer, options: EvaluationOptions) throws -> RecordScores {
         let target = TeacherForcing.continuation(r.target)
-        let before = try r.locality.map { try scorer.predict(prompt: $0.prompt, answer: TeacherForcing.continuation($0.answer)).predicted }
+        let locality = Array(r.locality.prefix(options.maxProbes))
+        let before = try locality.map { try scorer.predict(prompt: $0.prompt, answer: TeacherForcing.continuation($0.answer)).predicted }
         let edit = try editor?.edit(model, [request])
         defer { try? edit?.undo() }
         var s = RecordScores()
         let rel = try scorer.predict(prompt: render(r.prompt), answer: target)
         s.reliability = try Metrics.tokenAccuracy(predicted: rel.predicted, answer: rel.answer)
-        s.generalization = try Metrics.mean(r.rephrases.map { q in
+        s.generalization = try Metrics.mean(r.rephrases.prefix(options.maxProbes).map { q in
             let p = try scorer.predict(prompt: render(q), answer: target)
             return try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer)
         })
-        s.locality = try Metrics.mean(zip(r.locality, before).map { probe, b in
+        s.locality = try Metrics.mean(zip(locality, before).map { probe, b in
             let after = try scorer.predict(prompt: probe.prompt, answer: TeacherForcing.continuation(probe.answer)).predicted
             return try Metrics.localityAgreement(before: b, after: after)
         })
-        s.portability = try Metrics.mean(r.portability.map { q in
+        s.portability = try Metrics.mean(r.portability.prefix(options.maxProbes).map { q in
             let aliases = options.aliasChoice == .first ? Array(q.answers.prefix(1)) : Array(q.answers.prefix(3))
             return try Metrics.portabilityAccuracy(aliases: aliases.map {
                 try scorer.predict(prompt: render(q.prompt), answer: TeacherForcing.continuation($0))
