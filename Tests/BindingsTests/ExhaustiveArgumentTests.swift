@@ -1,4 +1,5 @@
 import Bindings
+import Core
 import Foundation
 import XCTest
 
@@ -23,46 +24,21 @@ final class ExhaustiveArgumentTests: XCTestCase {
     static let strictModules = ["tensor", "plot", "analysis"]
 
     func testEveryFunctionRejectsWrongArgumentsWithAMessage() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ie-exhaustive-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         let before = LuaSession.liveObjectCount
         let lua = try LuaSession()
-        lua.figureDirectory = folder.appendingPathComponent("figures").path
+        let sweep = try Self.sweep(lua, modules: LuaSession.standardModules)
+        XCTAssertTrue(sweep.failures.isEmpty, "\(sweep.failures.count) bad calls:\n" + sweep.failures.prefix(40).joined(separator: "\n"))
+        print("ExhaustiveArgumentTests: \(sweep.calls) calls to \(sweep.visited.count) functions in \(String(format: "%.2f", sweep.seconds)) s")
 
-        let globals = lua.values("""
-            local names = {}
-            for k, v in pairs(_G) do if type(k) == 'string' and type(v) == 'function' then names[#names + 1] = k end end
-            return table.concat(names, ' ')
-            """).first?.split(separator: " ").map(String.init) ?? []
-        let documented = globals.filter { lua.help.entry(named: $0) != nil }.sorted()
-        let modules = LuaSession.standardModules.compactMap { $0.name }
-        try lua.setGlobal("_modules", LuaValue(modules))
-        try lua.setGlobal("_functions", LuaValue(documented))
-        try lua.setGlobal("_cheap", LuaValue(Self.cheapArgumentsOnly.keys.sorted()))
-        // A path in a folder that does not exist, so functions that write files fail instead.
-        try lua.setGlobal("_path", .string(folder.appendingPathComponent("missing/file").path))
-
-        let start = Date()
-        let result = withStandardOutputDiscarded { lua.run(Self.sweep, chunkName: "=sweep", mode: .chunk) }
-        let seconds = Date().timeIntervalSince(start)
-        XCTAssertNil(result.error, "the sweep itself failed: \(result.error?.description ?? "")")
-
-        let failures = try lua.global("_failures").arrayValue?.compactMap(\.stringValue) ?? []
-        XCTAssertTrue(failures.isEmpty, "\(failures.count) bad calls:\n" + failures.prefix(40).joined(separator: "\n"))
-        let calls = try lua.global("_calls").intValue ?? 0
-        let visited = try lua.global("_visited").arrayValue?.compactMap(\.stringValue) ?? []
-        let errors = try lua.global("_errors").dictionaryValue ?? [:]
-        print("ExhaustiveArgumentTests: \(calls) calls to \(visited.count) functions in \(String(format: "%.2f", seconds)) s")
-
-        for module in modules {
-            XCTAssertTrue(visited.contains { $0.hasPrefix(module + ".") }, "no functions found in module \(module)")
+        for module in LuaSession.standardModules.compactMap({ $0.name }) {
+            XCTAssertTrue(sweep.visited.contains { $0.hasPrefix(module + ".") }, "no functions found in module \(module)")
         }
-        XCTAssertTrue(visited.contains("help"))
-        XCTAssertTrue(visited.contains("Tensor:mm") && visited.contains("Tensor.__add") && visited.contains("Tensor.__index"))
-        for name in visited where Self.strictModules.contains(where: { name.hasPrefix($0 + ".") }) {
-            XCTAssertNotNil(errors[name], "\(name) accepted every wrong call")
+        XCTAssertTrue(sweep.visited.contains("help"))
+        XCTAssertTrue(sweep.visited.contains("Tensor:mm") && sweep.visited.contains("Tensor.__add") && sweep.visited.contains("Tensor.__index"))
+        for name in sweep.visited where Self.strictModules.contains(where: { name.hasPrefix($0 + ".") }) {
+            XCTAssertNotNil(sweep.errors[name], "\(name) accepted every wrong call")
         }
-        XCTAssertGreaterThan(calls, 10_000)
+        XCTAssertGreaterThan(sweep.calls, 10_000)
 
         // The session is still sound, and every object it made goes away with it.
         XCTAssertEqual(lua.values("return (tensor.ones(2) + 1):sum()"), ["4.0"])
@@ -70,8 +46,50 @@ final class ExhaustiveArgumentTests: XCTestCase {
         XCTAssertEqual(LuaSession.liveObjectCount, before)
     }
 
+    /// The sweep notices a function whose error is not worded for the user, and finds methods through
+    /// objects that other functions return.
+    func testSweepReportsBadMessages() throws {
+        let modules = LuaSession.standardModules + [CarelessModule.self]
+        let lua = try LuaSession(modules: modules)
+        defer { lua.close() }
+        let sweep = try Self.sweep(lua, modules: modules)
+        XCTAssertTrue(sweep.failures.contains { $0.hasPrefix("careless.leak(2.5): bad message: ") }, sweep.failures.joined(separator: "\n"))
+        XCTAssertTrue(sweep.failures.contains { $0.hasPrefix("Careless:peek(Careless, 2.5): bad message: ") }, sweep.failures.joined(separator: "\n"))
+        XCTAssertTrue(sweep.failures.allSatisfy { $0.contains("(2.5") || $0.contains(", 2.5") }, sweep.failures.joined(separator: "\n"))
+    }
+
+    private struct Sweep {
+        var failures: [String], calls: Int, visited: [String], errors: [String: LuaValue], seconds: Double
+    }
+
+    /// Runs the sweep over `modules` (registered in `lua`) and the userdata types of `lua`.
+    private static func sweep(_ lua: LuaSession, modules: [any LuaModule.Type]) throws -> Sweep {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ie-exhaustive-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        lua.figureDirectory = folder.appendingPathComponent("figures").path
+        let globals = lua.values("""
+            local names = {}
+            for k, v in pairs(_G) do if type(k) == 'string' and type(v) == 'function' then names[#names + 1] = k end end
+            return table.concat(names, ' ')
+            """).first?.split(separator: " ").map(String.init) ?? []
+        try lua.setGlobal("_modules", LuaValue(modules.compactMap { $0.name }))
+        try lua.setGlobal("_functions", LuaValue(globals.filter { lua.help.entry(named: $0) != nil }.sorted()))
+        try lua.setGlobal("_cheap", LuaValue(cheapArgumentsOnly.keys.sorted()))
+        // A path in a folder that does not exist, so functions that write files fail instead.
+        try lua.setGlobal("_path", .string(folder.appendingPathComponent("missing/file").path))
+
+        let start = Date()
+        let result = withStandardOutputDiscarded { lua.run(sweepCode, chunkName: "=sweep", mode: .chunk) }
+        if let error = result.error { throw error }
+        return Sweep(failures: try lua.global("_failures").arrayValue?.compactMap(\.stringValue) ?? [],
+                     calls: try lua.global("_calls").intValue ?? 0,
+                     visited: try lua.global("_visited").arrayValue?.compactMap(\.stringValue) ?? [],
+                     errors: try lua.global("_errors").dictionaryValue ?? [:],
+                     seconds: Date().timeIntervalSince(start))
+    }
+
     /// Runs `body` with file descriptor 1 pointed at /dev/null (`help` prints whatever it is given).
-    private func withStandardOutputDiscarded<R>(_ body: () -> R) -> R {
+    private static func withStandardOutputDiscarded<R>(_ body: () -> R) -> R {
         fflush(nil)
         let saved = dup(1), null = open("/dev/null", O_WRONLY)
         guard saved >= 0, null >= 0 else { return body() }
@@ -87,7 +105,7 @@ final class ExhaustiveArgumentTests: XCTestCase {
 
     /// The sweep, in Lua: reads `_modules`, `_functions`, `_cheap`, `_path`; leaves `_failures`,
     /// `_calls`, `_visited` and `_errors` (calls that failed, by function).
-    static let sweep = #"""
+    static let sweepCode = #"""
         local cheap = {}
         for _, name in ipairs(_cheap) do cheap[name] = true end
         local noop = function() end
@@ -222,4 +240,27 @@ final class ExhaustiveArgumentTests: XCTestCase {
           end
         end
         """#
+}
+
+/// Errors worded for nobody, for `testSweepReportsBadMessages`: a function and a method that fail
+/// with an internal error when given 2.5.
+final class Careless {}
+
+enum CarelessModule: LuaModule {
+    static let name: String? = "careless"
+    static let summary = "Test module with badly worded errors."
+
+    static func register(in module: LuaModuleBuilder) throws {
+        try module.type(Careless.self, name: "Careless", summary: "An object with a careless method.") { t in
+            t.method("peek", signature: "c:peek(x)", summary: "Fails badly on 2.5.", example: "") { _, args in
+                if args.kind(2) == .number, try args.checkNumber(2) == 2.5 { throw InstructEditError("internal error: peek") }
+                return []
+            }
+        }
+        module.function("new", signature: "careless.new()", summary: "A Careless object.", example: "") { _ in [.object(Careless())] }
+        module.function("leak", signature: "careless.leak(x)", summary: "Fails badly on 2.5.", example: "") { args in
+            if args.kind(1) == .number, try args.checkNumber(1) == 2.5 { throw InstructEditError("internal error: leak") }
+            return []
+        }
+    }
 }

@@ -60,11 +60,17 @@ extension LuaArgs {
         }
     }
 
+    /// The tensor at `index`, or nil for any other value (a closed tensor is still an error).
+    func optTensor(_ index: Int) throws -> Tensor? {
+        let info = try session.typeInfo(for: TensorBox.self)
+        return (try session.object(at: Int32(index), state: state, of: info) as? TensorBox)?.tensor
+    }
+
     /// A tensor, or a number as a scalar tensor (the operands of `+`, `-`, `*`, `/`, `^`).
     func operand(_ index: Int) throws -> Tensor {
         if kind(index) == .number { return Tensor(scalar: Float(try checkNumber(index))) }
-        guard let box = try? checkUserdata(index, TensorBox.self) else { throw typeError(index, expected: "number or Tensor") }
-        return box.tensor
+        guard let t = try optTensor(index) else { throw typeError(index, expected: "number or Tensor") }
+        return t
     }
 
     /// Runs a Core operation whose failure is the fault of argument `index`: its `InstructEditError`

@@ -197,7 +197,7 @@ extension TensorModule {
             for j in 0..<inner { box.tensor.data[i * inner + j] = v }
             return
         }
-        guard let source = try? args.checkTensor(3) else { throw args.typeError(3, expected: "number or Tensor") }
+        guard let source = try args.optTensor(3) else { throw args.typeError(3, expected: "number or Tensor") }
         guard source.shape == rowShape || (source.count == inner && source.rank <= 1 && rowShape.count <= 1) else {
             throw args.error(3, "a row of size \(TensorArguments.describe(rowShape)) expected, got size \(TensorArguments.describe(source.shape))")
         }

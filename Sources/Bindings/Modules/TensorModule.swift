@@ -107,7 +107,7 @@ enum TensorModule: LuaModule {
         module.function("from", signature: "tensor.from(values) -> Tensor",
                         summary: "A tensor from a number, a (nested, rectangular) table of numbers, or tensors inside tables.",
                         example: "t = tensor.from({{1, 2}, {3, 4}})") { args in
-            guard [.number, .table].contains(args.kind(1)) || (try? args.checkTensor(1)) != nil else {
+            guard [.number, .table].contains(args.kind(1)) || (try args.optTensor(1)) != nil else {
                 throw args.typeError(1, expected: "table or number")
             }
             let nested = try nestedValue(args.value(1), at: "") { throw args.error(1, $0) }
