@@ -4,5 +4,8 @@ extension LuaSession {
     public static let standardModules: [any LuaModule.Type] = [
         HelpModule.self,
         SysModule.self,
+        TensorModule.self,
+        PlotModule.self,
+        AnalysisModule.self,
     ]
 }
