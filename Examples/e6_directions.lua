@@ -51,16 +51,11 @@ for _, task in ipairs(tasks) do
   for _, r in ipairs(data.load(task, "test", {limit = n})) do records[#records + 1] = r end
 end
 
-function request_of(r, instruct)
-  return {prompt = r.prompt, target = " " .. r.target, task = r.task, instruct = instruct,
-          topic = r.topic, sentiment = r.sentiment}
-end
-
 t0 = sys.clock()
 for _, s in ipairs(settings) do
   s.directions, s.labels = {}, {}
   for i, r in ipairs(records) do
-    local d = s.editor:direction(m, request_of(r, s.instruct), weight)
+    local d = s.editor:direction(m, data.request(r, {instruct = s.instruct}), weight)
     s.directions[i] = d / d:norm()
     s.labels[i] = r.task
   end

@@ -26,7 +26,8 @@ print(prompt .. m:generate(prompt, {max_tokens = 8}))
 -- ## Edit a fact
 -- The request asks the model to continue the prompt with " Rome". With `instruct=true` a
 -- meta-trained InstructEdit editor sees the prompt wrapped in a task instruction
--- (`Task: counterfact / Description: ... / Input: ...`), as in training.
+-- (`Task: counterfact / Description: ... / Input: ...`), as in training; FT-L fine-tunes on the
+-- plain prompt.
 
 -- %%
 editor_path = os.getenv("INSTRUCTEDIT_EDITOR")
@@ -38,7 +39,7 @@ else
 end
 print(ed)
 
-request = {prompt = prompt, target = " Rome", task = "counterfact", instruct = true}
+request = {prompt = prompt, target = " Rome", task = "counterfact", instruct = ed.method == "mend"}
 probes = {
   edited = prompt,
   rephrased = "France's capital city is",
