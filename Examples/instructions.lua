@@ -59,7 +59,7 @@ instructed = templates.render("counterfact", prompt, {index = 1})
 show_top("plain:", prompt)
 show_top("instructed:", instructed)
 lp_plain, lp_instr = next_logprobs(prompt), next_logprobs(instructed)
-kl = (lp_plain:exp() * (lp_plain - lp_instr)):sum():item()
+kl = (lp_plain:exp() * (lp_plain - lp_instr)):sum()
 print(string.format("KL(plain || instructed) = %.4f nats", kl))
 
 -- %% [markdown]
@@ -69,7 +69,7 @@ print(string.format("KL(plain || instructed) = %.4f nats", kl))
 -- to their wording; the editor is trained to read them.
 
 -- %%
-labels, values = {"plain"}, {m:logprob(prompt, " Paris")}
+labels, values = {"plain"}, {(m:logprob(prompt, " Paris"))}
 for i = 1, #templates.descriptions("counterfact") do
   labels[#labels + 1] = "d" .. i
   values[#values + 1] = m:logprob(templates.render("counterfact", prompt, {index = i}), " Paris")
@@ -100,7 +100,7 @@ for _, instruct in ipairs({false, true}) do
   e:undo()
 end
 print(string.format("unedited: lp(Rome | plain) = %.3f, lp(Rome | instructed) = %.3f",
-                    m:logprob(prompt, " Rome"), m:logprob(instructed, " Rome")))
+                    (m:logprob(prompt, " Rome")), (m:logprob(instructed, " Rome"))))
 print("| edit made with | loss before | lp(Rome | plain) | lp(Rome | instructed) |")
 print("|---|---|---|---|")
 for _, r in ipairs(rows) do
