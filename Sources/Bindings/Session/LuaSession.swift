@@ -155,6 +155,10 @@ public final class LuaSession: @unchecked Sendable {
               let lead = code.range(of: body).map({ code[..<$0.lowerBound] }) else { return false }
         let statements = lead + body[..<split]
         let last = body[body.index(after: split)...]
+        // The last line must be an expression on its own: a block's closing `end` would otherwise
+        // become `return end`, a return inside the loop it closes.
+        guard load(L, "return " + last, chunkName: chunkName) == nil else { return false }
+        ie_lua_pop(L, 1)
         return load(L, statements + "\nreturn " + last, chunkName: chunkName) == nil
     }
 
