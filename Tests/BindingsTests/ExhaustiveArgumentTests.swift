@@ -66,6 +66,12 @@ final class ExhaustiveArgumentTests: XCTestCase {
     private static func sweep(_ lua: LuaSession, modules: [any LuaModule.Type]) throws -> Sweep {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ie-exhaustive-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
+        // Numbers are valid Lua strings, so a wrong-typed path such as 2.5 names a file: keep such
+        // files out of the working tree by sweeping from inside the scratch folder.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let previousDirectory = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(folder.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
         lua.figureDirectory = folder.appendingPathComponent("figures").path
         let globals = lua.values("""
             local names = {}

@@ -225,8 +225,12 @@ final class TensorModuleTests: XCTestCase {
                        "stdin:1: bad argument #1 to 'zeros' (size [1000000, 1000000] is too large (more than 1073741824 elements))")
         XCTAssertEqual(lua.errorMessage("return tensor.randn(2, {sead = 1})"), "stdin:1: bad argument #2 to 'randn' (unknown option 'sead' (known: seed))")
         XCTAssertEqual(lua.errorMessage("return tensor.from({{1, 2}, {3}})"),
-                       "stdin:1: bad argument #1 to 'from' (nested list is not rectangular: list at index [1] has 1 elements, expected 2)")
-        XCTAssertEqual(lua.errorMessage("return tensor.from({1, 'x'})"), "stdin:1: bad argument #1 to 'from' (number or sequence expected at [2], got string)")
+                       "stdin:1: bad argument #1 to 'from' (tables are not rectangular: the table at [2] has 1 elements, expected 2)")
+        XCTAssertEqual(lua.errorMessage("return tensor.from({1, 'x'})"), "stdin:1: bad argument #1 to 'from' (a number expected at [2], got string)")
+        XCTAssertEqual(lua.errorMessage("return tensor.from({{1}, 2})"), "stdin:1: bad argument #1 to 'from' (a table of 1 expected at [2], got number)")
+        XCTAssertEqual(lua.errorMessage("return tensor.from({tensor.ones(2), tensor.ones(3)})"),
+                       "stdin:1: bad argument #1 to 'from' (tables are not rectangular: the Tensor at [2] has size [3], expected [2])")
+        XCTAssertEqual(lua.errorMessage("return tensor.from('x')"), "stdin:1: bad argument #1 to 'from' (table or number expected, got string)")
         XCTAssertEqual(lua.errorMessage("return tensor.arange(0, 1, 0)"), "stdin:1: bad argument #3 to 'arange' (step must not be zero)")
         XCTAssertEqual(lua.errorMessage("return tensor.arange(0, 1e300)"),
                        "stdin:1: bad argument #2 to 'arange' (the range would have more than 1073741824 elements)")

@@ -74,15 +74,18 @@ final class CommandLineTests: BinaryTestCase {
         XCTAssertTrue(missing.stderr.contains("cannot open missing.lua"), missing.stderr)
     }
 
-    func testUsageAndBenchStub() throws {
+    func testUsageAndBadSubcommandArguments() throws {
         let help = try Binary.run(["--help"], in: directory)
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("instructedit notebook FILE.lua [-o report.md]"), help.stdout)
         let bad = try Binary.run(["--no-such-option"], in: directory)
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("unrecognized option '--no-such-option'"), bad.stderr)
-        let bench = try Binary.run(["bench", "--json"], in: directory)
+        let bench = try Binary.run(["bench", "--csv"], in: directory)
         XCTAssertEqual(bench.status, 2)
-        XCTAssertEqual(bench.stderr, "{\"error\":\"bench not built yet\"}\n")
+        XCTAssertEqual(bench.stderr, "instructedit bench: unknown arguments --csv\nusage: instructedit bench [--json]\n")
+        let benchHelp = try Binary.run(["bench", "--help"], in: directory)
+        XCTAssertEqual(benchHelp.status, 0)
+        XCTAssertTrue(benchHelp.stdout.hasPrefix("usage: instructedit bench"), benchHelp.stdout)
     }
 }

@@ -88,7 +88,7 @@ final class ExamplesTests: BinaryTestCase {
     func testQuickstartWithEditorCheckpoint() throws {
         let checkpoint = directory.appendingPathComponent("runs/e1-instruct/best.ckpt").path
         let report = try render("quickstart", extra: ["INSTRUCTEDIT_EDITOR": checkpoint])
-        XCTAssertFalse(report.contains("FT-L baseline"), report)
+        XCTAssertFalse(report.contains("using the FT-L baseline"), report)
         XCTAssertTrue(report.contains("MEND editor"), report)
     }
 
@@ -134,7 +134,7 @@ final class ExamplesTests: BinaryTestCase {
 
     func testProbeEdit() throws {
         let report = try render("probe_edit")
-        XCTAssertTrue(report.contains("layer   Paris pre"), report)
+        XCTAssertTrue(report.contains("layer    Paris pre"), report)
         XCTAssertTrue(report.contains("the edit first shows at layer 2 of 4"), report)
         XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 2, report)
     }

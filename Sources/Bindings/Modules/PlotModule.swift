@@ -57,7 +57,7 @@ enum PlotModule: LuaModule {
                         example: "plot.heatmap{data = tensor.randn(4, 6), rows = {'a', 'b', 'c', 'd'}, colormap = 'coolwarm'}") { args in
             let input = try PlotInput("heatmap", args)
             let data = try input.required("data") { v in
-                let t = try Tensor(nested: TensorModule.nestedValue(v, at: "") { throw InstructEditError($0) })
+                let t = try TensorModule.nestedTensor(v)
                 guard t.rank == 2 else { throw InstructEditError("2-D Tensor or table of rows expected, got size \(TensorArguments.describe(t.shape))") }
                 return t
             }

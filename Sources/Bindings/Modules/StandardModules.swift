@@ -4,6 +4,12 @@ extension LuaSession {
     public static let standardModules: [any LuaModule.Type] = [
         HelpModule.self,
         SysModule.self,
+        ModelModule.self,
+        EditorModule.self,
+        DataModule.self,
+        TemplatesModule.self,
+        EvalModule.self,
+        TrainModule.self,
         TensorModule.self,
         PlotModule.self,
         AnalysisModule.self,

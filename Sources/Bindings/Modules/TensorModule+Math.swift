@@ -11,10 +11,8 @@ extension TensorModule {
         try t.metamethod("__pow") { args in try arithmetic(args, { try $0.pow($1) }, { $0.pow($1) }) }
         try t.metamethod("__unm") { args in [value(try args.checkTensor(1).neg())] }
         try t.metamethod("__eq") { args in
-            guard let a = try args.value(1).object(as: TensorBox.self), let b = try args.value(2).object(as: TensorBox.self) else {
-                return [false]
-            }
-            return [.bool(a.tensor == b.tensor)]
+            guard let a = try args.optTensor(1), let b = try args.optTensor(2) else { return [false] }
+            return [.bool(a == b)]
         }
 
         t.method("mm", signature: "t:mm(u) -> Tensor", summary: "Matrix product of two 2-D tensors (BLAS sgemm).",

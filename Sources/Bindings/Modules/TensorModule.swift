@@ -107,12 +107,11 @@ enum TensorModule: LuaModule {
         module.function("from", signature: "tensor.from(values) -> Tensor",
                         summary: "A tensor from a number, a (nested, rectangular) table of numbers, or tensors inside tables.",
                         example: "t = tensor.from({{1, 2}, {3, 4}})") { args in
-            guard [.number, .table].contains(args.kind(1)) || (try args.optTensor(1)) != nil else {
+            let isTensor = try args.optTensor(1) != nil
+            guard isTensor || [.number, .table].contains(args.kind(1)) else {
                 throw args.typeError(1, expected: "table or number")
             }
-            let nested = try nestedValue(args.value(1), at: "") { throw args.error(1, $0) }
-            let t = try args.blaming(1) { try Tensor(nested: nested) }
-            try args.checkShape(t.shape, at: 1)
+            let t = try args.blaming(1) { try args.nestedTensor(1) }
             return [value(t)]
         }
         module.function("load", signature: "tensor.load(path) -> Tensor",
@@ -134,20 +133,6 @@ enum TensorModule: LuaModule {
         guard let seed else { return try args.blaming(1) { try draw(shape, &generator.rng) } }
         var rng = TensorRNG(seed: UInt64(bitPattern: Int64(seed)))
         return try args.blaming(1) { try draw(shape, &rng) }
-    }
-
-    /// A Lua value as nested lists of numbers; `fail` reports where it is not one.
-    static func nestedValue(_ v: LuaValue, at path: String, fail: (String) throws -> Never) throws -> Tensor.Nested {
-        switch v {
-        case .int, .number: return .value(Float(v.doubleValue ?? 0))
-        case .object(let o as TensorBox): return o.tensor.toNested()
-        default:
-            guard let items = v.arrayValue else {
-                let what = v.kindName == "table" ? "a table with non-sequence keys" : v.kindName
-                try fail("number or sequence expected\(path.isEmpty ? "" : " at " + path), got \(what)")
-            }
-            return .list(try items.enumerated().map { i, item in try nestedValue(item, at: path + "[\(i + 1)]", fail: fail) })
-        }
     }
 
     // MARK: Combining tensors

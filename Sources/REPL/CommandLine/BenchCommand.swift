@@ -5,8 +5,10 @@ import Foundation
 /// the machine's sgemm ceiling, as one JSON object on stdout.
 enum BenchCommand {
     static func main(_ arguments: [String]) -> Int32 {
+        let usage = "usage: instructedit bench [--json]"
+        if arguments == ["-h"] || arguments == ["--help"] { Console.out(usage); return 0 }
         guard arguments == ["--json"] || arguments.isEmpty else {
-            Console.err("usage: instructedit bench [--json]")
+            Console.err("instructedit bench: unknown arguments \(arguments.joined(separator: " "))\n" + usage)
             return 2
         }
         do {
