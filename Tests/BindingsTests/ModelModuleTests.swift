@@ -150,7 +150,7 @@ final class ModelModuleTests: XCTestCase {
         let start = Date()
         let result = LuaFixture.runInterrupted(lua, "return long:generate('the cat', {max_tokens=19000, eos=false})")
         XCTAssertEqual(result.error?.message, "interrupted!")
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "the interrupt ends the generation long before its 19000 tokens")
         XCTAssertEqual(lua.values("return type(long:generate('the cat', {max_tokens=3, eos=false}))"), ["string"])
     }
 

