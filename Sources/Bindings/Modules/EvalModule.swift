@@ -7,7 +7,7 @@ enum EvalModule: LuaModule {
     static let summary = "Reliability, Generalization, Locality and Portability of an editor on a test set, and results tables."
 
     static func register(in module: LuaModuleBuilder) throws {
-        module.function("run", signature: "eval.run(m, ed or nil, ds or task [, {n=200, instruct=true, unseen=false, description=, seed=0, alias=\"best\", name=, quiet=false}]) -> result",
+        module.function("run", signature: "eval.run(m, ed or nil, ds or task [, {n=200, instruct=true, unseen=false, description=, seed=0, alias=\"first\", name=, quiet=false}]) -> result",
                         summary: "Edits each record into m alone (undone before the next), scores it, and averages: {reliability=, generalization=, locality=, portability= (0-100, nil where the records have no such probe), n=, task=, method=, name=, seconds=, instruct=, unseen=, seed=}. ds is a list of records (the first n are used) or a task name (its test split, shuffled with seed, as `instructedit eval` does). ed=nil scores the unedited model. instruct renders the prompts with task instructions (unseen: held-out ones; description: a fixed one, from 1). Shows progress on a terminal for n > 20; Ctrl-C stops it.",
                         example: "r = eval.run(m, ed, \"counterfact\", {n=50})") { args in
             let m = try args.checkUserdata(1, LuaModel.self)
@@ -19,7 +19,7 @@ enum EvalModule: LuaModule {
             o.unseen = try options.bool("unseen", default: false)
             let description = try options.int("description")
             let seed = try options.int("seed", default: 0)
-            let alias = try options.string("alias", default: Metrics.AliasChoice.best.rawValue)
+            let alias = try options.string("alias", default: Metrics.reportedAliasChoice.rawValue)
             let name = try options.string("name")
             let quiet = try options.bool("quiet", default: false)
             try options.rejectUnknown()
