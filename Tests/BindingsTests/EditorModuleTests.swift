@@ -180,7 +180,7 @@ final class EditorModuleTests: XCTestCase {
         settings.instruct = false
         let training = EditorCheckpoint.TrainingState(
             editorOptimizer: Adam(count: editor.parameters.count, learningRate: 1e-4),
-            stepSizeOptimizer: Adam(count: editor.stepSizes.count, learningRate: 1e-4), step: 7, randomState: MENDRandom(seed: 1).state,
+            stepSizeOptimizer: Adam(count: editor.stepSizes.count, learningRate: 1e-4), step: 7, randomState: SeededRandom(seed: 1).state,
             metadataJSON: String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
         let trained = folder.appendingPathComponent("trained.ckpt").path
         let plain = folder.appendingPathComponent("plain.ckpt").path

@@ -58,7 +58,7 @@ final class EvalModuleTests: XCTestCase {
         let lua = try LuaFixture.session()
         try LuaFixture.loadTiny(lua)
         var records = try Datasets.load(task: "zsre", split: "test").records
-        var rng = MENDRandom(seed: 3)
+        var rng = SeededRandom(seed: 3)
         records.shuffle(using: &rng)
         _ = lua.values("z = eval.run(m, nil, 'zsre', {n=2, seed=3, instruct=false})")
         assertMetrics(lua, "z", try coreResult(task: "zsre", records: Array(records.prefix(2)), rank: nil, instruct: false, n: 2))

@@ -14,7 +14,7 @@ final class ProbeTests: XCTestCase {
         let lse = log(row.reduce(0.0) { $0 + exp(Double($1)) })
         XCTAssertEqual(Double(top[0].logProb), 3 - lse, accuracy: 1e-5)
         // The insertion path (small k) and the sorting path (large k) agree on a long row.
-        var rng = MENDRandom(seed: 3)
+        var rng = SeededRandom(seed: 3)
         let long = (0..<5000).map { _ in Float(Int.random(in: 0..<400, using: &rng)) / 10 }
         let few = long.withUnsafeBufferPointer { Probing.topTokens($0, k: 20, tokenizer: model.tokenizer) }
         let many = long.withUnsafeBufferPointer { Probing.topTokens($0, k: 2000, tokenizer: model.tokenizer) }

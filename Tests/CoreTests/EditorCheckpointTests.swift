@@ -15,7 +15,7 @@ final class EditorCheckpointTests: XCTestCase {
 
     /// An editor with every part of its state non-trivial, and a training state to match.
     func trainedEditor() throws -> (MENDEditor, EditorCheckpoint.TrainingState) {
-        var rng = MENDRandom(seed: 31)
+        var rng = SeededRandom(seed: 31)
         let editor = try MENDEditorGradientTests.tinyEditor()
         try MENDEditorGradientTests.randomised(editor, &rng)
         var a = Adam(count: editor.parameters.count, learningRate: 1e-6)
@@ -48,11 +48,11 @@ final class EditorCheckpointTests: XCTestCase {
         XCTAssertGreaterThan(back.editor.uStatistics[0].count, 0)
         XCTAssertEqual(back.training, state)
         XCTAssertEqual(bits(back.training!.editorOptimizer.v), bits(state.editorOptimizer.v))
-        XCTAssertEqual(try MENDRandom(state: back.training!.randomState), try MENDRandom(state: state.randomState))
+        XCTAssertEqual(try SeededRandom(state: back.training!.randomState), try SeededRandom(state: state.randomState))
         XCTAssertFalse(back.editor.isTraining)
 
         // The restored editor edits exactly as the original.
-        var rng = MENDRandom(seed: 2)
+        var rng = SeededRandom(seed: 2)
         let c = MENDEditorGradientTests.cases(editor, &rng)[2]
         let t1 = try editor.transform(weight: 2, u: c.u, delta: c.delta, rows: c.rows)
         let t2 = try back.editor.transform(weight: 2, u: c.u, delta: c.delta, rows: c.rows)
@@ -117,9 +117,9 @@ final class EditorCheckpointTests: XCTestCase {
 
     /// zlib's CRC-32 values (Python: zlib.crc32), over lengths that exercise the 8-byte steps and the tail.
     func testChecksumIsStandardCRC32() {
-        XCTAssertEqual(CheckpointContainer.crc32(Data("123456789".utf8)), 0xCBF4_3926)
-        XCTAssertEqual(CheckpointContainer.crc32(Data((0..<3).flatMap { _ in (0...255).map(UInt8.init) } + Array("abc".utf8))), 0x9D3A_9924)
-        XCTAssertEqual(CheckpointContainer.crc32(Data()), 0)
+        XCTAssertEqual(CRC32.checksum(Data("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(CRC32.checksum(Data((0..<3).flatMap { _ in (0...255).map(UInt8.init) } + Array("abc".utf8))), 0x9D3A_9924)
+        XCTAssertEqual(CRC32.checksum(Data()), 0)
     }
 
     func testInconsistentTrainingStateIsRefused() throws {

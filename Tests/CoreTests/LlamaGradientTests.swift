@@ -40,7 +40,7 @@ final class LlamaGradientTests: XCTestCase {
     func checkFiniteDifferences(_ w: LlamaWeights, _ params: [ParamRef], file: StaticString = #filePath,
                                 line: UInt = #line) throws {
         let analytic = try gradients(w, params).grads
-        var rng = SeededGenerator(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let h: Float = 2e-3
         for p in params {
             let g = analytic[p]!, b = w.buffer(p)

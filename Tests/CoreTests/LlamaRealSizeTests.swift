@@ -23,7 +23,7 @@ final class LlamaRealSizeTests: XCTestCase {
     func testRealSizePassesAgreeAndReportTimings() throws {
         let w = LlamaWeights.random(Self.config, seed: 1)
         let c = w.config, V = c.vocab
-        var rng = SeededGenerator(seed: 2)
+        var rng = SeededRandom(seed: 2)
         let tokens = (0..<32).map { _ in Int(rng.next() % UInt64(V)) }
 
         var logits = Tensor(zeros: [])

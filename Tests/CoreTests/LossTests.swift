@@ -6,7 +6,7 @@ import Foundation
 final class LossTests: XCTestCase {
     let vocab = 7
     func randomLogits(_ rows: Int, seed: UInt64, scale: Float = 3) -> [Float] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         return (0..<(rows * vocab)).map { _ in scale * Float(2 * rng.nextUnit() - 1) }
     }
 

@@ -2,7 +2,7 @@ import XCTest
 @testable import Core
 
 /// Random Float arrays for tests (seeded, so failures reproduce).
-func randomFloats(_ count: Int, _ rng: inout MENDRandom, scale: Double = 1, mean: Double = 0) -> [Float] {
+func randomFloats(_ count: Int, _ rng: inout SeededRandom, scale: Double = 1, mean: Double = 0) -> [Float] {
     (0..<count).map { _ in Float(mean + scale * rng.nextGaussian()) }
 }
 
@@ -89,7 +89,7 @@ final class MENDEditorGradientTests: XCTestCase {
     }
 
     /// Random rows for every weight, including one row with u = 0 and one with δ = 0.
-    static func cases(_ editor: MENDEditor, _ rng: inout MENDRandom, rows n: Int = 5) -> [MENDCase] {
+    static func cases(_ editor: MENDEditor, _ rng: inout SeededRandom, rows n: Int = 5) -> [MENDCase] {
         editor.config.innerWeights.enumerated().map { l, w in
             var u = randomFloats(n * w.cols, &rng, scale: 2, mean: 0.5)
             var d = randomFloats(n * w.rows, &rng, scale: 0.3, mean: -0.1)
@@ -101,7 +101,7 @@ final class MENDEditorGradientTests: XCTestCase {
 
     /// Non-trivial parameters (U ≠ 0, s ≠ 1, …) so every relu sees both signs, and statistics
     /// gathered in training mode, then frozen.
-    static func randomised(_ editor: MENDEditor, _ rng: inout MENDRandom) throws {
+    static func randomised(_ editor: MENDEditor, _ rng: inout SeededRandom) throws {
         for ref in editor.parameterLayout {
             let last = ref.name.suffix(1)
             for k in 0..<ref.count {
@@ -116,7 +116,7 @@ final class MENDEditorGradientTests: XCTestCase {
     }
 
     func testEveryGradientMatchesFiniteDifferences() throws {
-        var rng = MENDRandom(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let editor = try Self.tinyEditor()
         try Self.randomised(editor, &rng)
         let cases = Self.cases(editor, &rng)
@@ -168,7 +168,7 @@ final class MENDEditorGradientTests: XCTestCase {
     }
 
     func testForwardMatchesDoubleReference() throws {
-        var rng = MENDRandom(seed: 3)
+        var rng = SeededRandom(seed: 3)
         let editor = try Self.tinyEditor()
         try Self.randomised(editor, &rng)
         let reference = ReferenceMEND(editor)
@@ -185,7 +185,7 @@ final class MENDEditorGradientTests: XCTestCase {
 
     /// ∂L/∂z of the network alone, against finite differences on its input.
     func testNetworkInputGradient() throws {
-        var rng = MENDRandom(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let editor = try Self.tinyEditor()
         try Self.randomised(editor, &rng)
         let net = editor.networks[0]
@@ -211,7 +211,7 @@ final class MENDEditorGradientTests: XCTestCase {
 
     /// With U = 0 every a is exactly 0: relu'(0) := 1 is what lets U (and the rest) learn.
     func testGradientFlowsAtInitialisation() throws {
-        var rng = MENDRandom(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let editor = try Self.tinyEditor()
         editor.zeroGradients()
         for c in Self.cases(editor, &rng) {

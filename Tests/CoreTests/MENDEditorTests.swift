@@ -17,7 +17,7 @@ final class MENDEditorTests: XCTestCase {
     }
 
     func testIdentityAtInitialisation() throws {
-        var rng = MENDRandom(seed: 1)
+        var rng = SeededRandom(seed: 1)
         let editor = try MENDEditor(config: MENDConfig(innerWeights: [.init(name: "w", rows: 6, cols: 4)], rank: 3))
         let n = 5
         let u = randomFloats(n * 4, &rng, scale: 3, mean: 1), d = randomFloats(n * 6, &rng, scale: 0.01)
@@ -42,7 +42,7 @@ final class MENDEditorTests: XCTestCase {
     }
 
     func testPseudoGradientIsTrueGradientAtIdentity() throws {
-        var rng = MENDRandom(seed: 2)
+        var rng = SeededRandom(seed: 2)
         let editor = try MENDEditor(config: MENDConfig(innerWeights: [.init(name: "w", rows: 7, cols: 5)], rank: 4))
         let n = 6
         let u = randomFloats(n * 5, &rng), d = randomFloats(n * 7, &rng)
@@ -83,7 +83,7 @@ final class MENDEditorTests: XCTestCase {
     }
 
     func testApplyEditAndWeightDelta() throws {
-        var rng = MENDRandom(seed: 4)
+        var rng = SeededRandom(seed: 4)
         let editor = try MENDEditor(config: MENDConfig(innerWeights: [.init(name: "w", rows: 3, cols: 4)], rank: 2))
         try MENDEditorGradientTests.randomised(editor, &rng)
         editor.stepSizes[0] = 0.25
@@ -101,7 +101,7 @@ final class MENDEditorTests: XCTestCase {
     }
 
     func testBatchEditsConcatenateRows() throws {
-        var rng = MENDRandom(seed: 6)
+        var rng = SeededRandom(seed: 6)
         let editor = try MENDEditorGradientTests.tinyEditor()
         try MENDEditorGradientTests.randomised(editor, &rng)
         let (u1, d1) = (randomFloats(3 * 4, &rng), randomFloats(3 * 2, &rng))
@@ -113,7 +113,7 @@ final class MENDEditorTests: XCTestCase {
     }
 
     func testStatisticsChangeOnlyInTrainingAndOnlyWithKeptRows() throws {
-        var rng = MENDRandom(seed: 8)
+        var rng = SeededRandom(seed: 8)
         let editor = try MENDEditorGradientTests.tinyEditor()
         let cases = MENDEditorGradientTests.cases(editor, &rng)   // 5 rows, 2 of them dropped
         _ = try editor.transform(weight: 0, u: cases[0].u, delta: cases[0].delta, rows: 5)

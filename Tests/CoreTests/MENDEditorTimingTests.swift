@@ -17,7 +17,7 @@ final class MENDEditorTimingTests: XCTestCase {
 
     /// Seconds per meta-training step of the editor: transform + backward of all nine weights.
     static func timeStep(_ editor: MENDEditor, rows n: Int, repeats: Int) throws -> (seconds: Double, cosines: [Double]) {
-        var rng = MENDRandom(seed: 1)
+        var rng = SeededRandom(seed: 1)
         let inputs = editor.config.innerWeights.map { w in
             (randomFloats(n * w.cols, &rng), randomFloats(n * w.rows, &rng, scale: 1e-3), randomFloats(w.rows * w.cols, &rng))
         }

@@ -4,7 +4,7 @@ import XCTest
 final class MENDRunningStatsTests: XCTestCase {
     /// Batches of uneven sizes merged one after another equal a two-pass computation over all rows.
     func testWelfordMergeMatchesTwoPass() {
-        var rng = MENDRandom(seed: 21)
+        var rng = SeededRandom(seed: 21)
         let width = 5
         var stats = MENDRunningStats(width: width)
         var all: [Float] = []

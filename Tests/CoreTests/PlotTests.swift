@@ -15,7 +15,7 @@ final class PlotTests: XCTestCase {
         }
         XCTAssertLessThan(PNGEncoder.zlib(runs).count, 1000)
         XCTAssertEqual(PNGEncoder.adler32(Array("Wikipedia".utf8)), 0x11E6_0398)
-        XCTAssertEqual(PNGEncoder.crc32(Array("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(CRC32.checksum(Data("123456789".utf8)), 0xCBF4_3926)
     }
 
     func testPNGDecodesToTheRenderedPixels() throws {
@@ -162,7 +162,7 @@ enum Inflater {
         while pos < b.count {
             let length = be32(pos), type = String(bytes: b[(pos + 4)..<(pos + 8)], encoding: .ascii) ?? ""
             let body = Array(b[(pos + 8)..<(pos + 8 + length)])
-            guard UInt32(be32(pos + 8 + length)) == PNGEncoder.crc32(Array(b[(pos + 4)..<(pos + 8 + length)])) else {
+            guard UInt32(be32(pos + 8 + length)) == CRC32.checksum(Data(b[(pos + 4)..<(pos + 8 + length)])) else {
                 throw Failure(description: "CRC of \(type)")
             }
             if type == "IHDR" { (width, height) = (be32(pos + 8), be32(pos + 12)) }

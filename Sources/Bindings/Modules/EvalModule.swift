@@ -66,7 +66,7 @@ enum EvalModule: LuaModule {
         }
         if args.kind(index) == .string {
             var records = try Datasets.load(task: try args.checkString(index), split: "test").records
-            var rng = MENDRandom(seed: seed)
+            var rng = SeededRandom(seed: seed)
             records.shuffle(using: &rng)
             return Array(records.prefix(n))
         }

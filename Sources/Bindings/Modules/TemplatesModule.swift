@@ -26,7 +26,7 @@ enum TemplatesModule: LuaModule {
             try options.rejectUnknown()
             if let index, index < 1 { throw args.error(3, "field 'index': index from 1 expected, got \(index)") }
             guard seed >= 0 else { throw args.error(3, "field 'seed': non-negative integer expected, got \(seed)") }
-            var rng = MENDRandom(seed: UInt64(seed))
+            var rng = SeededRandom(seed: UInt64(seed))
             return [.string(try InstructionSet.builtIn().render(task: task, prompt: prompt, unseen: unseen, index: index.map { $0 - 1 },
                                                                 topic: topic, sentiment: sentiment, using: &rng))]
         }

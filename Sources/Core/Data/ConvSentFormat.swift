@@ -1,6 +1,6 @@
 /// KnowEdit ConvSent (`blender_*.json`): `{ent, pos[], neg[]}`, a topic with positive and negative
 /// chatbot utterances. Each valid topic becomes one edit "speak <sentiment>ly about <topic>":
-/// - sentiment, question and target are drawn from `DataRandom` seeded by `seed` and the record's
+/// - sentiment, question and target are drawn from `SplitMix64` seeded by `seed` and the record's
 ///   index in the file, so they do not depend on other records or on the split;
 /// - prompt = one of `questions` filled with the topic; rephrases = the other questions, in order;
 /// - target = one utterance of the wanted sentiment; `convSent` holds all wanted and opposite ones;
@@ -55,7 +55,7 @@ enum ConvSentFormat {
     }
 
     private static func record(for topic: Topic, at k: Int, among topics: [Topic], task: String, file: String) -> EditRecord {
-        var rng = DataRandom(seed: seed &+ UInt64(topic.index) &* 0x2545_F491_4F6C_DD1D)
+        var rng = SplitMix64(seed: seed &+ UInt64(topic.index) &* 0x2545_F491_4F6C_DD1D)
         let sentiment: Sentiment = rng.next() & 1 == 0 ? .positive : .negative
         let question = rng.index(questions.count)
         let ask = { (template: String, name: String) in template.replacingOccurrences(of: "{}", with: name) }

@@ -28,7 +28,7 @@ public struct EditRequest: Sendable, Equatable {
     public func render(_ input: String, instructions: InstructionSet, seed: UInt64) throws -> String {
         guard instruct else { return input }
         guard let task else { throw InstructEditError("edit: 'instruct' needs a 'task' (one of \(instructions.tasks().joined(separator: ", ")))") }
-        var rng = MENDRandom(seed: seed)
+        var rng = SeededRandom(seed: seed)
         return try instructions.render(task: task, prompt: input, unseen: unseen, index: descriptionIndex,
                                        topic: topic, sentiment: sentiment, using: &rng)
     }

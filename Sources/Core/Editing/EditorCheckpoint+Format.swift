@@ -33,7 +33,7 @@ struct CheckpointContainer {
         appendLE(&out, UInt32(h.count))
         out.append(h)
         for p in payload { out.append(p) }
-        appendLE(&out, crc32(out))
+        appendLE(&out, CRC32.checksum(out))
         return out
     }
 
@@ -57,7 +57,7 @@ struct CheckpointContainer {
         }
         let body = data.count - 4
         let stored = readLE([UInt8](data.suffix(4)), at: 0)
-        guard crc32(data.prefix(body)) == stored else {
+        guard CRC32.checksum(data.prefix(body)) == stored else {
             throw InstructEditError("editor checkpoint '\(path)' is truncated or corrupted (checksum mismatch)")
         }
         let start = data.startIndex
@@ -79,44 +79,5 @@ struct CheckpointContainer {
         data.withUnsafeBytes { raw in
             UnsafeMutableRawBufferPointer(dest).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[lo..<(lo + b.byteCount)]))
         }
-    }
-
-    /// CRC-32 tables for slicing by 8: table k (at k·256) advances a byte by k further bytes.
-    private static let crcTables: [UInt32] = {
-        var t = [UInt32](repeating: 0, count: 8 * 256)
-        for n in 0..<256 {
-            var c = UInt32(n)
-            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-            t[n] = c
-        }
-        for k in 1..<8 {
-            for n in 0..<256 { t[k * 256 + n] = (t[(k - 1) * 256 + n] >> 8) ^ t[Int(t[(k - 1) * 256 + n] & 0xFF)] }
-        }
-        return t
-    }()
-
-    /// CRC-32 (IEEE 802.3, as zlib computes it), eight bytes per step.
-    static func crc32(_ d: Data) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        crcTables.withUnsafeBufferPointer { tp in
-            d.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                guard let base = raw.baseAddress else { return }
-                let t = tp.baseAddress!
-                var i = 0
-                while i + 8 <= raw.count {
-                    let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ UInt64(c)
-                    c = t[7 * 256 + Int(x & 0xFF)] ^ t[6 * 256 + Int((x >> 8) & 0xFF)]
-                      ^ t[5 * 256 + Int((x >> 16) & 0xFF)] ^ t[4 * 256 + Int((x >> 24) & 0xFF)]
-                      ^ t[3 * 256 + Int((x >> 32) & 0xFF)] ^ t[2 * 256 + Int((x >> 40) & 0xFF)]
-                      ^ t[256 + Int((x >> 48) & 0xFF)] ^ t[Int(x >> 56)]
-                    i += 8
-                }
-                while i < raw.count {
-                    c = t[Int((c ^ UInt32(raw[i])) & 0xFF)] ^ (c >> 8)
-                    i += 1
-                }
-            }
-        }
-        return c ^ 0xFFFF_FFFF
     }
 }

@@ -20,7 +20,7 @@ public struct EditorCheckpoint {
         public var editorOptimizer: Adam
         public var stepSizeOptimizer: Adam
         public var step: Int
-        /// State of the training's random generator (`MENDRandom.state`).
+        /// State of the training's random generator (`SeededRandom.state`).
         public var randomState: [UInt64]
         public var bestValidationLoss: Double?
         /// Free-form JSON text: tasks, instructions, data files, schedule…

@@ -21,7 +21,7 @@ struct EditorNetwork: Sendable {
     struct Cache: Sendable { var layers: [EditorLayer.Cache] }
 
     /// Identity initialisation: U = 0, V ~ N(0, 1), b = 0, s = 1, o = 0.
-    func initialise(_ w: UnsafeMutablePointer<Float>, random: inout MENDRandom) {
+    func initialise(_ w: UnsafeMutablePointer<Float>, random: inout SeededRandom) {
         for l in layers {
             (w + l.u).update(repeating: 0, count: d * rank)
             for k in 0..<(rank * d) { w[l.v + k] = Float(random.nextGaussian()) }

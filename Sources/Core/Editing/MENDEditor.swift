@@ -27,7 +27,7 @@ public final class MENDEditor: @unchecked Sendable {
     /// A freshly initialised editor: the identity map, α_ℓ = `config.initialStepSize`.
     public convenience init(config: MENDConfig) throws {
         try self.init(structureOf: config)
-        var random = MENDRandom(seed: config.seed)
+        var random = SeededRandom(seed: config.seed)
         for n in networks { n.initialise(parameters.baseAddress!, random: &random) }
         stepSizes.initialize(repeating: config.initialStepSize)
     }

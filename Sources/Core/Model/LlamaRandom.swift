@@ -3,7 +3,7 @@ extension LlamaWeights {
     /// deviation gain/sqrt(in), the embedding with standard deviation 1, norm weights 1 ± 0.1·gain.
     static func random(_ c: LlamaConfig, seed: UInt64, gain: Float = 1) -> LlamaWeights {
         let w = LlamaWeights(config: c)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         for p in w.all {
             let b = w.buffer(p)
             if p.cols == 1 {

@@ -1,47 +1,17 @@
 import Foundation
 
-/// xoshiro256** seeded through SplitMix64: small, fast, and the same stream for the same seed on
-/// every platform (Swift's SystemRandomNumberGenerator cannot be seeded).
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
-
-    public init(seed: UInt64) {
-        var z = seed
-        func splitMix() -> UInt64 {
-            z &+= 0x9E37_79B9_7F4A_7C15
-            var x = z
-            x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-            return x ^ (x >> 31)
-        }
-        s = (splitMix(), splitMix(), splitMix(), splitMix())
-    }
-
-    public mutating func next() -> UInt64 {
-        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3
-        s.2 ^= t
-        s.3 = s.3 << 45 | s.3 >> 19
-        return result
-    }
-
-    /// Uniform in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
-
 /// Picks the next token from a row of logits: argmax at temperature 0, otherwise a draw from
 /// softmax(logits / temperature) restricted to the nucleus (the most likely tokens whose
 /// probabilities reach top_p).
 struct Sampler {
     let temperature: Float
     let topP: Float
-    var rng: SeededGenerator
+    var rng: SeededRandom
 
     init(temperature: Float, topP: Float, seed: UInt64) {
         self.temperature = temperature
         self.topP = topP
-        rng = SeededGenerator(seed: seed)
+        rng = SeededRandom(seed: seed)
     }
 
     mutating func sample(_ logits: UnsafeBufferPointer<Float>) -> Int {

@@ -101,17 +101,7 @@ public extension LlamaConfig {
     }
 }
 
-/// Seeded generator (SplitMix64): the same seed gives the same tiny model everywhere.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
+private extension SplitMix64 {
+    /// Uniform in [-1, 1): the same seed gives the same tiny model everywhere.
     mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }

@@ -77,23 +77,11 @@ enum PNGEncoder {
         return b << 16 | a
     }
 
-    private static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func crc32<S: Sequence>(_ bytes: S) -> UInt32 where S.Element == UInt8 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
-    }
-
     private static func chunk(_ type: String, _ payload: [UInt8], into png: inout Data) {
         let typed = Array(type.utf8) + payload
         png.append(contentsOf: bigEndian(UInt32(payload.count)))
         png.append(contentsOf: typed)
-        png.append(contentsOf: bigEndian(crc32(typed)))
+        png.append(contentsOf: bigEndian(CRC32.checksum(Data(typed))))
     }
 
     private static func bigEndian(_ v: UInt32) -> [UInt8] {

@@ -22,7 +22,7 @@ public final class MetaTrainer {
     let cache: ResidualCache
     var editorAdam: Adam
     var stepSizeAdam: Adam
-    var random: MENDRandom
+    var random: SeededRandom
     public private(set) var step = 0
     var bestValidationLoss: Double?
     var validationsWithoutImprovement = 0
@@ -64,7 +64,7 @@ public final class MetaTrainer {
             editor = ckpt.editor
             editorAdam = t.editorOptimizer
             stepSizeAdam = t.stepSizeOptimizer
-            random = try MENDRandom(state: t.randomState)
+            random = try SeededRandom(state: t.randomState)
             step = t.step
             bestValidationLoss = t.bestValidationLoss
         } else {
@@ -73,10 +73,10 @@ public final class MetaTrainer {
             editor = try MENDEditor(config: mend)
             editorAdam = Adam(count: editor.parameters.count, learningRate: config.editorLearningRate)
             stepSizeAdam = Adam(count: editor.stepSizes.count, learningRate: config.stepSizeLearningRate)
-            random = MENDRandom(seed: config.seed)
+            random = SeededRandom(seed: config.seed)
         }
         // The validation set is fixed: its own seed, descriptions drawn once.
-        var vr = MENDRandom(seed: config.seed ^ 0x5EED)
+        var vr = SeededRandom(seed: config.seed ^ 0x5EED)
         var val: [TrainingExample] = []
         for task in config.tasks {
             let records = try Datasets.load(task: task, split: "val", limit: config.validationSize).records

@@ -8,7 +8,7 @@ struct TrainingExample {
     /// Renders `r` (with one description drawn from the seen ones when `instruct`) and tokenises.
     /// Records without a locality probe use `fallbackLocality` (another record's).
     init(_ r: EditRecord, model: LanguageModel, instructions: InstructionSet, instruct: Bool,
-         rng: inout MENDRandom, fallbackLocality: LocalityProbe? = nil) throws {
+         rng: inout SeededRandom, fallbackLocality: LocalityProbe? = nil) throws {
         let target = TeacherForcing.continuation(r.target)
         let request = EditRequest(prompt: r.prompt, target: target, task: r.task, instruct: instruct,
                                   topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)

@@ -49,7 +49,7 @@ enum EvalCommand {
             var table = ResultsTable()
             for task in tasks {
                 var records = try Datasets.load(task: task, split: "test").records
-                var rng = MENDRandom(seed: seed)
+                var rng = SeededRandom(seed: seed)
                 records.shuffle(using: &rng)
                 records = Array(records.prefix(n))
                 for m in methods {
