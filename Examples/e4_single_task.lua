@@ -52,7 +52,7 @@ for i, row in ipairs(rows) do
   results[i] = {}
   for j, task in ipairs(tasks) do
     cache[row.editor] = cache[row.editor] or {}
-    cache[row.editor][task] = cache[row.editor][task] or eval.run(m, row.editor, sets[task], {n = n, instruct = true})
+    cache[row.editor][task] = cache[row.editor][task] or eval.run(m, row.editor, sets[task], {n = n, instruct = true, name = row.label})
     results[i][j] = cache[row.editor][task]
   end
 end

@@ -42,17 +42,18 @@ no_instruct, no_instruct_label = run_editor("e1-no-instruct")
 -- %%
 zsre = data.load("zsre", "test", {limit = n})
 print(#zsre .. " ZsRE test records; e.g. " .. zsre[1].prompt .. " -> " .. zsre[1].target)
-base = eval.run(m, nil, zsre, {n = n})
-ft_result = eval.run(m, ft, zsre, {n = n})
+-- Baselines on plain prompts (as in E1); the instruction-trained editors with instructions.
+base = eval.run(m, nil, zsre, {n = n, instruct = false, name = "unedited"})
+ft_result = eval.run(m, ft, zsre, {n = n, instruct = false, name = "FT-L"})
 cache = {}
 for _, step in ipairs(ladder) do
-  cache[step.editor] = cache[step.editor] or eval.run(m, step.editor, zsre, {n = n, instruct = true})
+  local label = string.format("%d task%s: %s", step.tasks, step.tasks > 1 and "s" or "", step.label)
+  cache[step.editor] = cache[step.editor] or eval.run(m, step.editor, zsre, {n = n, instruct = true, name = label})
   step.result = cache[step.editor]
 end
-plain = no_instruct == ft and ft_result or eval.run(m, no_instruct, zsre, {n = n})
+plain = no_instruct == ft and ft_result
+  or eval.run(m, no_instruct, zsre, {n = n, instruct = false, name = "3 tasks, no instructions: " .. no_instruct_label})
 print(eval.table(base, ft_result, plain, ladder[1].result, ladder[2].result, ladder[3].result))
-for k, step in ipairs(ladder) do print(string.format("row %d: %s", 3 + k, step.label)) end
-print("row 3: " .. no_instruct_label .. ", without instructions")
 
 -- %% [markdown]
 -- ## Scores against the number of training tasks

@@ -9,7 +9,9 @@
 -- says how well the tasks separate: near 1 separate clusters, near 0 mixed.
 --
 -- "With instructions" uses the editor trained with instructions (`e1-instruct`) on instructed
--- inputs; "without" the editor trained without (`e1-no-instruct`) on plain inputs. Settings from
+-- inputs; "without" the editor trained without (`e1-no-instruct`) on plain inputs. A third
+-- setting, the instruction-trained editor on plain inputs, separates the effect of the instruction
+-- text from that of the training. Settings from
 -- the environment: `INSTRUCTEDIT_RUNS` (folder with `e1-instruct/best.ckpt` and
 -- `e1-no-instruct/best.ckpt`; an untrained MEND editor stands in for a missing one),
 -- `INSTRUCTEDIT_N` (edits per task, default 20), `INSTRUCTEDIT_MODEL`.
@@ -35,7 +37,8 @@ function run_editor(name)
 end
 
 settings = {}
-for _, s in ipairs({{name = "e1-instruct", instruct = true}, {name = "e1-no-instruct", instruct = false}}) do
+for _, s in ipairs({{name = "e1-instruct", instruct = true}, {name = "e1-no-instruct", instruct = false},
+                    {name = "e1-instruct", instruct = false}}) do
   local ed, label = run_editor(s.name)
   settings[#settings + 1] = {editor = ed, label = label, instruct = s.instruct}
 end
@@ -60,7 +63,7 @@ for _, s in ipairs(settings) do
     s.labels[i] = r.task
   end
 end
-print(string.format("%d directions of %d values each, %.1f s", 2 * #records,
+print(string.format("%d directions of %d values each, %.1f s", #settings * #records,
                     settings[1].directions[1]:numel(), sys.clock() - t0))
 
 -- %% [markdown]

@@ -124,9 +124,9 @@ final class ExamplesTests: BinaryTestCase {
     func testE6Directions() throws {
         let report = try render("e6_directions")
         XCTAssertTrue(report.contains("e1-no-instruct: no checkpoint at"), report)
-        XCTAssertTrue(report.contains("18 directions of \(64 * 128) values each"), report)
+        XCTAssertTrue(report.contains("27 directions of \(64 * 128) values each"), report)
         XCTAssertTrue(report.contains("| e1-instruct, with instructions | "), report)
-        XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 2, report)
+        XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 3, report)
     }
 
     func testProbeEdit() throws {
