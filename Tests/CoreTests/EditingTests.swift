@@ -53,6 +53,28 @@ final class EditingTests: XCTestCase {
         XCTAssertEqual(snapshot(m), original)
         XCTAssertTrue(m.editLog.applied.isEmpty)
         XCTAssertThrowsError(try batch.undo())
+        // The next edit snapshots into the buffers recycled by those undos; undo is still exact.
+        let again = try ed.edit(m, [EditRequest(prompt: "The sky is", target: " green")])
+        XCTAssertNotEqual(snapshot(m), original)
+        try again.undo()
+        XCTAssertEqual(snapshot(m), original)
+    }
+
+    func testMENDDeltaNormsMatchTheChangedWeights() throws {
+        let m = try model()
+        let original = snapshot(m)
+        let e = try identityEditor(m, stepSize: 1e-3).edit(m, [EditRequest(prompt: "The capital of France is", target: " Rome"),
+                                                                  EditRequest(prompt: "Water boils at", target: " 50 degrees")])
+        defer { try? e.undo() }
+        let now = snapshot(m), per = now.count / 9
+        for (k, reported) in e.deltaNorms.enumerated() {
+            var s: Double = 0
+            for i in (k * per)..<((k + 1) * per) {
+                let d = Double(Float(bitPattern: now[i]) - Float(bitPattern: original[i])); s += d * d
+            }
+            XCTAssertGreaterThan(reported.norm, 0, reported.name)
+            XCTAssertEqual(Double(reported.norm), s.squareRoot(), accuracy: 1e-3 * s.squareRoot(), reported.name)
+        }
     }
 
     func testFineTuningMovesTargetUpWithinEps() throws {

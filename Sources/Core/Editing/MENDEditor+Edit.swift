@@ -25,6 +25,7 @@ extension MENDEditor: KnowledgeEditor {
         let originals = AppliedEdit.snapshot(model, targets.params)
         for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.weights.pointer(p)) }
         return AppliedEdit(model: model, method: method, requests: requests, originals: originals,
-                           lossBefore: rows.loss, seconds: Date().timeIntervalSince(start))
+                           lossBefore: rows.loss, seconds: Date().timeIntervalSince(start),
+                           deltaNorms: transformed.map(deltaNorm))
     }
 }
