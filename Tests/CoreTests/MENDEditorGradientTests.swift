@@ -183,6 +183,26 @@ final class MENDEditorGradientTests: XCTestCase {
         }
     }
 
+    /// The edit path runs a0 and a1 (one network, modes 0 and 1) as one batch; each weight's rows
+    /// still match the reference in its own mode.
+    func testBatchedEditTransformMatchesDoubleReference() throws {
+        var rng = SeededRandom(seed: 4)
+        let editor = try Self.tinyEditor()
+        try Self.randomised(editor, &rng)
+        let reference = ReferenceMEND(editor)
+        let cases = Self.cases(editor, &rng)
+        let batch = try editor.transformForEdit(u: cases.map(\.u), delta: cases.map(\.delta), rows: cases.map(\.rows))
+        XCTAssertEqual(batch.map(\.weight), [0, 1, 2])
+        for (c, t) in zip(cases, batch) {
+            let z = reference.transform(weight: c.weight, u: c.u, delta: c.delta, rows: c.rows)
+            XCTAssertEqual(z.count, t.rows)
+            for i in 0..<t.rows {
+                for j in 0..<t.dIn { XCTAssertEqual(Double(t.uTilde[i * t.dIn + j]), z[i][j], accuracy: 1e-4 * (1 + abs(z[i][j]))) }
+                for j in 0..<t.dOut { XCTAssertEqual(Double(t.deltaTilde[i * t.dOut + j]), z[i][t.dIn + j], accuracy: 1e-4 * (1 + abs(z[i][t.dIn + j]))) }
+            }
+        }
+    }
+
     /// ∂L/∂z of the network alone, against finite differences on its input.
     func testNetworkInputGradient() throws {
         var rng = SeededRandom(seed: 5)

@@ -32,7 +32,8 @@ struct EditorLayer: Sendable {
         var a: [Float]   // (N, D)
     }
 
-    func forward(_ w: UnsafePointer<Float>, mode m: Int, input h: [Float], rows n: Int)
+    /// Row i uses mode `rowModes[i]` (rows of several weights of this shape run as one batch).
+    func forward(_ w: UnsafePointer<Float>, rowModes: [Int], input h: [Float], rows n: Int)
         -> (output: [Float], cache: Cache) {
         let d = self.d, r = rank
         var q = [Float](repeating: 0, count: n * r)
@@ -46,7 +47,7 @@ struct EditorLayer: Sendable {
         out.withUnsafeMutableBufferPointer { op in
             let h = hp.baseAddress!, q = qp.baseAddress!, p = pp.baseAddress!
             let a = ap.baseAddress!, out = op.baseAddress!
-            let b = w + self.b, s = w + self.s + m * d, o = w + self.o + m * d
+            let b = w + self.b
             // q = h Vᵀ (N, r)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(r), Int32(d),
                         1, h, Int32(d), w + v, Int32(d), 0, q, Int32(r))
@@ -56,6 +57,7 @@ struct EditorLayer: Sendable {
                         1, q, Int32(r), w + u, Int32(r), 1, p, Int32(d))
             for i in 0..<n {
                 let pi = p + i * d, ai = a + i * d, oi = out + i * d
+                let s = w + self.s + rowModes[i] * d, o = w + self.o + rowModes[i] * d
                 for j in 0..<d {
                     let x = s[j] * pi[j] + o[j]
                     ai[j] = x

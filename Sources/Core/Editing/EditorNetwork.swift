@@ -34,10 +34,16 @@ struct EditorNetwork: Sendable {
     /// Maps N rows z (N, D) to the network output (N, D), keeping what `backward` needs.
     func forward(_ w: UnsafePointer<Float>, mode: Int, input z: [Float], rows n: Int)
         -> (output: [Float], cache: Cache) {
+        forward(w, rowModes: Array(repeating: mode, count: n), input: z, rows: n)
+    }
+
+    /// The same, row i in mode `rowModes[i]`.
+    func forward(_ w: UnsafePointer<Float>, rowModes: [Int], input z: [Float], rows n: Int)
+        -> (output: [Float], cache: Cache) {
         var h = z
         var caches: [EditorLayer.Cache] = []
         for l in layers {
-            let (out, c) = l.forward(w, mode: mode, input: h, rows: n)
+            let (out, c) = l.forward(w, rowModes: rowModes, input: h, rows: n)
             caches.append(c)
             h = out
         }

@@ -19,9 +19,7 @@ extension MENDEditor: KnowledgeEditor {
         let targets = try targets(in: model)
         let seqs = try sequences(model, requests, seed: config.seed)
         let rows = try EditGradients.capture(model, targets: targets, sequences: seqs)
-        let transformed = try targets.params.indices.map { k in
-            try transform(weight: k, u: rows.u[k], delta: rows.delta[k], rows: rows.rows[k])
-        }
+        let transformed = try transformForEdit(u: rows.u, delta: rows.delta, rows: rows.rows)
         let originals = AppliedEdit.snapshot(model, targets.params)
         for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.weights.pointer(p)) }
         return AppliedEdit(model: model, method: method, requests: requests, originals: originals,

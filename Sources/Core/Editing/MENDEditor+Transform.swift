@@ -32,8 +32,46 @@ extension MENDEditor {
     /// (first folding them in when training), runs the shape's network in the weight's mode and
     /// splits the output into ũ and δ̃. `u` is (rows, d_in), `delta` (rows, d_out), row-major.
     public func transform(weight: Int, u: [Float], delta: [Float], rows n: Int) throws -> MENDTransformed {
+        let input = try prepare(weight: weight, u: u, delta: delta, rows: n)
+        let net = networks[assignment[weight].shape]
+        let (out, cache) = net.forward(parameters.baseAddress!, mode: assignment[weight].mode, input: input.z, rows: input.rows)
+        return split(input, output: out[...], cache: cache)
+    }
+
+    /// `transform` of every inner weight for an edit. Weights that share a network run through it
+    /// as one batch (rows of all its modes together): six products of 11 rows become one of 66,
+    /// which BLAS runs about twice as fast. The results carry no backward cache, so this is for
+    /// applying edits, not for training (which calls `transform`).
+    func transformForEdit(u: [[Float]], delta: [[Float]], rows: [Int]) throws -> [MENDTransformed] {
+        if isTraining {
+            return try u.indices.map { try transform(weight: $0, u: u[$0], delta: delta[$0], rows: rows[$0]) }
+        }
+        let inputs = try u.indices.map { try prepare(weight: $0, u: u[$0], delta: delta[$0], rows: rows[$0]) }
+        var out = [MENDTransformed?](repeating: nil, count: inputs.count)
+        for (s, net) in networks.enumerated() {
+            let members = inputs.indices.filter { assignment[$0].shape == s }
+            let z = members.flatMap { inputs[$0].z }
+            let modes = members.flatMap { Array(repeating: assignment[$0].mode, count: inputs[$0].rows) }
+            let (y, _) = net.forward(parameters.baseAddress!, rowModes: modes, input: z, rows: modes.count)
+            var start = 0
+            for k in members {
+                let end = start + inputs[k].rows * net.d
+                out[k] = split(inputs[k], output: y[start..<end], cache: EditorNetwork.Cache(layers: []))
+                start = end
+            }
+        }
+        return out.map { $0! }
+    }
+
+    /// One weight's kept rows and the normalised network input z = [ū ; δ̄], (kept, D).
+    struct PreparedRows {
+        let weight: Int, rows: Int, dIn: Int, dOut: Int
+        let u: [Float], delta: [Float], z: [Float]
+    }
+
+    private func prepare(weight: Int, u: [Float], delta: [Float], rows n: Int) throws -> PreparedRows {
         try checkWeight(weight)
-        let (s, mode) = assignment[weight]
+        let s = assignment[weight].shape
         let net = networks[s]
         let dIn = net.dIn, dOut = net.dOut, d = net.d
         let name = config.innerWeights[weight].name
@@ -60,14 +98,19 @@ extension MENDEditor {
                 for j in 0..<dOut { zp[i * d + dIn + j] = (dK[i * dOut + j] - dShift[j]) * dScale[j] }
             }
         }
-        let (out, cache) = net.forward(parameters.baseAddress!, mode: mode, input: z, rows: k)
+        return PreparedRows(weight: weight, rows: k, dIn: dIn, dOut: dOut, u: uK, delta: dK, z: z)
+    }
+
+    /// Splits the network output rows (kept, D) into ũ and δ̃.
+    private func split(_ x: PreparedRows, output out: ArraySlice<Float>, cache: EditorNetwork.Cache) -> MENDTransformed {
+        let k = x.rows, dIn = x.dIn, dOut = x.dOut, d = dIn + dOut, base = out.startIndex
         var uT = [Float](repeating: 0, count: k * dIn)
         var dT = [Float](repeating: 0, count: k * dOut)
         for i in 0..<k {
-            uT[(i * dIn)..<((i + 1) * dIn)] = out[(i * d)..<(i * d + dIn)]
-            dT[(i * dOut)..<((i + 1) * dOut)] = out[(i * d + dIn)..<((i + 1) * d)]
+            uT[(i * dIn)..<((i + 1) * dIn)] = out[(base + i * d)..<(base + i * d + dIn)]
+            dT[(i * dOut)..<((i + 1) * dOut)] = out[(base + i * d + dIn)..<(base + (i + 1) * d)]
         }
-        return MENDTransformed(weight: weight, rows: k, dIn: dIn, dOut: dOut, u: uK, delta: dK,
+        return MENDTransformed(weight: x.weight, rows: k, dIn: dIn, dOut: dOut, u: x.u, delta: x.delta,
                                uTilde: uT, deltaTilde: dT, cache: cache)
     }
 
