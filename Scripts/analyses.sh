@@ -9,13 +9,14 @@ cd "$(dirname "$0")/.."
 runs="${RUNS:-runs}"; n="${N:-20}"; steps="${STEPS:-200}"
 bin="$(swift build -c release --show-bin-path)/instructedit"
 [ -x "$bin" ] || swift build -c release
+source Scripts/jobs.sh
 common=(--instruct --steps "$steps" --accumulation 2 --rank 128 --lr 1e-4 --alpha-lr 1e-5 --c-edit 1
         --validate-every 50 --validation-size 10 --patience 4 --save-every 25 --seed 0)
 train() { # name tasks (a finished run resumes at its last step and stops at once)
   OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/$1" --tasks "$2" "${common[@]}"
 }
-train e4-counterfact counterfact & train e4-recent recent & wait
-train e4-convsent convsent & train e5-cf-recent counterfact,recent & wait
+train e4-counterfact counterfact & a=$!; train e4-recent recent & b=$!; wait_all "$a" "$b"
+train e4-convsent convsent & a=$!; train e5-cf-recent counterfact,recent & b=$!; wait_all "$a" "$b"
 mkdir -p Examples/reports
 for example in quickstart instructions evaluate probe_edit e4_single_task e5_task_scaling e6_directions; do
   INSTRUCTEDIT_RUNS="$runs" INSTRUCTEDIT_N="$n" INSTRUCTEDIT_EDITOR="$runs/e1-instruct/best.ckpt" \

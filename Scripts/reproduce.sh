@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-runs}"; n="${N:-60}"; steps="${STEPS:-400}"
 bin="$(swift build -c release --show-bin-path)/instructedit"
-# Waits for the given background jobs; fails if any of them failed.
-wait_all() { local status=0; for p in "$@"; do wait "$p" || status=$?; done; return "$status"; }
+source Scripts/jobs.sh
 [ -x "$bin" ] || swift build -c release
 common=(--tasks counterfact,recent,convsent --steps "$steps" --accumulation 2 --rank 128 --lr 1e-4
         --alpha-lr 1e-5 --c-edit 1 --validate-every 50 --validation-size 10 --patience 4 --save-every 25 --seed 0)
