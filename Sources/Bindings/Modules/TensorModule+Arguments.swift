@@ -120,17 +120,14 @@ enum TensorArguments {
     /// "[2, 3]", as Core writes shapes in its messages.
     static func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 
-    /// The shape two shapes broadcast to (NumPy's rule), with an error that counts dimensions from 1.
+    /// The shape two shapes broadcast to (Core's rule), with an error that counts dimensions from the
+    /// end and a size check before anything is allocated.
     static func broadcast(_ a: [Int], _ b: [Int]) throws -> [Int] {
-        let n = max(a.count, b.count)
-        var out = [Int](repeating: 1, count: n)
-        for i in 0..<n {
-            let x = i < n - a.count ? 1 : a[i - (n - a.count)]
-            let y = i < n - b.count ? 1 : b[i - (n - b.count)]
-            guard x == y || x == 1 || y == 1 else {
-                throw InstructEditError("sizes \(describe(a)) and \(describe(b)) do not broadcast: \(x) against \(y) in the \(ordinal(n - i)) dimension from the end (sizes must match or be 1)")
-            }
-            out[i] = x == 1 ? y : x
+        let out: [Int]
+        switch Tensor.broadcast(a, b) {
+        case .success(let shape): out = shape
+        case .failure(let m):
+            throw InstructEditError("sizes \(describe(a)) and \(describe(b)) do not broadcast: \(m.x) against \(m.y) in the \(ordinal(m.fromEnd)) dimension from the end (sizes must match or be 1)")
         }
         guard elementCount(out) != nil else {
             throw InstructEditError("the result of size \(describe(out)) would have more than \(maxElements) elements")

@@ -79,15 +79,24 @@ public final class EditLog: @unchecked Sendable {
     private var stack: [AppliedEdit] = []
     private var counter = 0
     private var spare: [Int: [[Float]]] = [:]
-    private static let spareLimit = 64   // buffers kept, all sizes together
+    private var spareFloats = 0
+    /// Floats kept for reuse, all sizes together (64 MB: two snapshots of the default targets).
+    private static let spareLimit = 16 << 20
 
     /// A spare buffer of exactly `count` floats (contents undefined), if one was recycled.
-    func reuse(count: Int) -> [Float]? { lock.withLock { spare[count]?.popLast() } }
+    func reuse(count: Int) -> [Float]? {
+        lock.withLock {
+            guard let b = spare[count]?.popLast() else { return nil }
+            spareFloats -= b.count
+            return b
+        }
+    }
 
     func recycle(_ buffers: [[Float]]) {
         lock.withLock {
-            for b in buffers where spare.values.reduce(0, { $0 + $1.count }) < Self.spareLimit {
+            for b in buffers where spareFloats + b.count <= Self.spareLimit {
                 spare[b.count, default: []].append(b)
+                spareFloats += b.count
             }
         }
     }

@@ -43,19 +43,33 @@ extension Tensor {
         return Tensor(shape: shape, data: out)
     }
 
-    /// The shape two shapes broadcast to, or an error naming the operation and both shapes.
-    static func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+    /// Where two shapes fail to broadcast: sizes `x` (first shape) and `y` (second) in the dimension
+    /// `fromEnd` places from the end (1 = the last).
+    public struct BroadcastMismatch: Error, Sendable {
+        public let fromEnd: Int, x: Int, y: Int
+    }
+
+    /// The shape `a` and `b` broadcast to (NumPy's rule: aligned from the end, sizes equal or 1).
+    public static func broadcast(_ a: [Int], _ b: [Int]) -> Result<[Int], BroadcastMismatch> {
         let n = Swift.max(a.count, b.count)
         var out = [Int](repeating: 1, count: n)
         for i in 0..<n {
             let x = i < n - a.count ? 1 : a[i - (n - a.count)]
             let y = i < n - b.count ? 1 : b[i - (n - b.count)]
-            guard x == y || x == 1 || y == 1 else {
-                throw InstructEditError("\(op): shapes \(describe(a)) and \(describe(b)) cannot be broadcast together (dimension \(i): \(x) vs \(y))")
-            }
+            guard x == y || x == 1 || y == 1 else { return .failure(BroadcastMismatch(fromEnd: n - i, x: x, y: y)) }
             out[i] = x == 1 ? y : x
         }
-        return out
+        return .success(out)
+    }
+
+    /// The shape two shapes broadcast to, or an error naming the operation and both shapes.
+    static func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        switch broadcast(a, b) {
+        case .success(let shape): return shape
+        case .failure(let m):
+            let dimension = Swift.max(a.count, b.count) - m.fromEnd
+            throw InstructEditError("\(op): shapes \(describe(a)) and \(describe(b)) cannot be broadcast together (dimension \(dimension): \(m.x) vs \(m.y))")
+        }
     }
 
     /// `f` applied pairwise after broadcasting both tensors to one shape.
