@@ -18,13 +18,15 @@ let package = Package(
                        providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CEditline", path: "Sources/REPL/CEditline", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        .target(name: "Core", dependencies: ["CBLAS"], path: "Sources/Core",
+        // Few-row linear kernels in C: AVX2/FMA chosen at run time (Swift alone would stop at SSE2).
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Core", dependencies: ["CBLAS", "CKernels"], path: "Sources/Core",
                 exclude: ["CBLAS"], resources: [.copy("Resources")], swiftSettings: optimise),
         .target(name: "Bindings", dependencies: ["Core", "CLua"], path: "Sources/Bindings",
                 exclude: ["CLua"], swiftSettings: optimise),
         .executableTarget(name: "instructedit", dependencies: ["Bindings", "Core", "CEditline"],
                           path: "Sources/REPL", exclude: ["CEditline"], swiftSettings: optimise),
-        .testTarget(name: "CoreTests", dependencies: ["Core"], path: "Tests/CoreTests"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "CKernels"], path: "Tests/CoreTests"),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Core"], path: "Tests/BindingsTests"),
         .testTarget(name: "REPLTests", dependencies: ["Core"], path: "Tests/REPLTests"),
     ]

@@ -49,12 +49,10 @@ struct EditorLayer: Sendable {
             let a = ap.baseAddress!, out = op.baseAddress!
             let b = w + self.b
             // q = h Vᵀ (N, r)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(r), Int32(d),
-                        1, h, Int32(d), w + v, Int32(d), 0, q, Int32(r))
+            Linear.forward(h, w + v, rows: n, in: d, out: r, q)
             // p = b + q Uᵀ (N, D)
             for i in 0..<n { (p + i * d).update(from: b, count: d) }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(d), Int32(r),
-                        1, q, Int32(r), w + u, Int32(r), 1, p, Int32(d))
+            Linear.forward(q, w + u, rows: n, in: r, out: d, p, beta: 1)
             for i in 0..<n {
                 let pi = p + i * d, ai = a + i * d, oi = out + i * d
                 let s = w + self.s + rowModes[i] * d, o = w + self.o + rowModes[i] * d

@@ -1,0 +1,122 @@
+// y = x Wᵀ over a few rows of x; see ckernels.h for the arithmetic contract. The tile comes twice,
+// AVX2/FMA and portable, doing the same operations in the same order.
+#include "ckernels.h"
+
+#include <math.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define IE_X86 1
+#define IE_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define IE_X86 0
+#endif
+
+// Contracting `s + beta * y` into an FMA in one path but not the other would break the contract.
+#pragma STDC FP_CONTRACT OFF
+
+enum { TILE_ROWS = 4, TILE_TOKENS = 3 };
+
+static int portable_forced = 0;
+
+static int vectorised(void) {
+#if IE_X86
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached && !portable_forced;
+#else
+    return 0;
+#endif
+}
+
+int ie_kernels_vectorised(void) { return vectorised(); }
+void ie_use_portable(int on) { portable_forced = on; }
+
+static void store(float *o, float s, float beta) { *o = beta != 0 ? s + beta * *o : s; }
+
+/// R weight rows × U rows of x, each output one 8-lane accumulator.
+static void tile_portable(int R, int U, const float *w, int K, const float *x, int ldx, float *y, int ldy,
+                          float beta) {
+    float acc[TILE_ROWS][TILE_TOKENS][8] = {{{0}}};
+    int K8 = K & ~7;
+    for (int k = 0; k < K8; k += 8)
+        for (int r = 0; r < R; r++)
+            for (int u = 0; u < U; u++)
+                for (int j = 0; j < 8; j++)
+                    acc[r][u][j] = fmaf(w[r * K + k + j], x[u * ldx + k + j], acc[r][u][j]);
+    for (int r = 0; r < R; r++)
+        for (int u = 0; u < U; u++) {
+            float *l = acc[r][u];
+            float a0 = l[0] + l[4], a1 = l[1] + l[5], a2 = l[2] + l[6], a3 = l[3] + l[7];
+            float s = (a0 + a2) + (a1 + a3);
+            for (int k = K8; k < K; k++) s = fmaf(w[r * K + k], x[u * ldx + k], s);
+            store(y + u * ldy + r, s, beta);
+        }
+}
+
+#if IE_X86
+IE_AVX2 static inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));  // l0+l4 … l3+l7
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));                                         // a0+a2, a1+a3
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+
+IE_AVX2 static inline __attribute__((always_inline))
+void tile_avx2(int R, int U, const float *w, int K, const float *x, int ldx, float *y, int ldy, float beta) {
+    __m256 acc[TILE_ROWS][TILE_TOKENS];
+    for (int r = 0; r < R; r++)
+        for (int u = 0; u < U; u++) acc[r][u] = _mm256_setzero_ps();
+    int K8 = K & ~7;
+    for (int k = 0; k < K8; k += 8) {
+        __m256 xv[TILE_TOKENS];
+        for (int u = 0; u < U; u++) xv[u] = _mm256_loadu_ps(x + u * ldx + k);
+        for (int r = 0; r < R; r++) {
+            __m256 wv = _mm256_loadu_ps(w + r * K + k);
+            for (int u = 0; u < U; u++) acc[r][u] = _mm256_fmadd_ps(wv, xv[u], acc[r][u]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int u = 0; u < U; u++) {
+            float s = hsum(acc[r][u]);
+            for (int k = K8; k < K; k++) s = fmaf(w[r * K + k], x[u * ldx + k], s);
+            store(y + u * ldy + r, s, beta);
+        }
+}
+
+// One instance per tile shape, so every loop above unrolls into registers.
+#define TILE(R, U) IE_AVX2 static void tile_##R##_##U(const float *w, int K, const float *x, int ldx, \
+    float *y, int ldy, float beta) { tile_avx2(R, U, w, K, x, ldx, y, ldy, beta); }
+TILE(1, 1) TILE(1, 2) TILE(1, 3) TILE(2, 1) TILE(2, 2) TILE(2, 3)
+TILE(3, 1) TILE(3, 2) TILE(3, 3) TILE(4, 1) TILE(4, 2) TILE(4, 3)
+typedef void (*tile_fn)(const float *, int, const float *, int, float *, int, float);
+static const tile_fn tiles[TILE_ROWS][TILE_TOKENS] = {
+    {tile_1_1, tile_1_2, tile_1_3}, {tile_2_1, tile_2_2, tile_2_3},
+    {tile_3_1, tile_3_2, tile_3_3}, {tile_4_1, tile_4_2, tile_4_3},
+};
+#endif
+
+void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, int n0, int n1,
+                       float *y, int ldy, float beta) {
+    int vec = vectorised();
+    // Blocks of rows of x small enough to stay in L2 while every weight tile passes over them.
+    int block = K > 0 && 65536 / K > TILE_TOKENS ? 65536 / K / TILE_TOKENS * TILE_TOKENS : TILE_TOKENS;
+    for (int t0 = 0; t0 < T; t0 += block) {
+        int t1 = T - t0 < block ? T : t0 + block;
+        for (int n = n0; n < n1; n += TILE_ROWS) {
+            int R = n1 - n < TILE_ROWS ? n1 - n : TILE_ROWS;
+            const float *wn = w + (long)n * K;
+            for (int t = t0; t < t1; t += TILE_TOKENS) {
+                int U = t1 - t < TILE_TOKENS ? t1 - t : TILE_TOKENS;
+                const float *xt = x + (long)t * ldx;
+                float *yt = y + (long)t * ldy + n;
+#if IE_X86
+                if (vec) { tiles[R - 1][U - 1](wn, K, xt, ldx, yt, ldy, beta); continue; }
+#endif
+                tile_portable(R, U, wn, K, xt, ldx, yt, ldy, beta);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import CKernels
+import XCTest
+@testable import Core
+
+/// The linear-layer kernel (Sources/CKernels) against a Double reference, and its arithmetic
+/// contract: one fixed sequence of operations per output, whatever the batch, the split over
+/// threads or the instruction set.
+final class LinearKernelTests: XCTestCase {
+    private func random(_ count: Int, _ rng: inout SeededRandom) -> [Float] {
+        (0..<count).map { _ in Float(rng.nextUnit() * 2 - 1) }
+    }
+
+    /// y = x Wᵀ (+ beta·y) by the kernel over all rows of W.
+    private func kernel(_ x: [Float], _ w: [Float], T: Int, K: Int, N: Int, rows: Range<Int>? = nil,
+                        beta: Float = 0, into y0: [Float]? = nil) -> [Float] {
+        var y = y0 ?? [Float](repeating: .nan, count: T * N)
+        let r = rows ?? 0..<N
+        ie_linear_forward(x, Int32(T), Int32(K), Int32(K), w, Int32(r.lowerBound), Int32(r.upperBound), &y, Int32(N), beta)
+        return y
+    }
+
+    private let shapes = [(T: 1, K: 8, N: 1), (2, 13, 3), (3, 64, 4), (4, 100, 5), (7, 7, 9), (11, 576, 6),
+                          (16, 33, 17), (33, 40, 3), (130, 24, 7)]
+
+    func testMatchesDoubleReference() {
+        var rng = SeededRandom(seed: 5)
+        for (T, K, N) in shapes {
+            let x = random(T * K, &rng), w = random(N * K, &rng)
+            let y = kernel(x, w, T: T, K: K, N: N)
+            for t in 0..<T {
+                for n in 0..<N {
+                    var s = 0.0, scale = 0.0
+                    for k in 0..<K { s += Double(x[t * K + k]) * Double(w[n * K + k]); scale += abs(Double(x[t * K + k] * w[n * K + k])) }
+                    XCTAssertEqual(Double(y[t * N + n]), s, accuracy: 1e-6 * max(scale, 1), "T \(T) K \(K) N \(N) at (\(t), \(n))")
+                }
+            }
+        }
+    }
+
+    func testRowsDoNotDependOnTheBatchOrTheSplit() {
+        var rng = SeededRandom(seed: 6)
+        for (T, K, N) in shapes {
+            let x = random(T * K, &rng), w = random(N * K, &rng)
+            let whole = kernel(x, w, T: T, K: K, N: N)
+            for t in 0..<T {
+                let alone = kernel(Array(x[(t * K)..<((t + 1) * K)]), w, T: 1, K: K, N: N)
+                XCTAssertEqual(alone.map(\.bitPattern), whole[(t * N)..<((t + 1) * N)].map(\.bitPattern), "row \(t) of T \(T) K \(K)")
+            }
+            // Output rows cut at an odd boundary, as the threads of `Linear.forward` cut them.
+            let cut = N / 2 + N % 2
+            var split = kernel(x, w, T: T, K: K, N: N, rows: 0..<cut)
+            split = kernel(x, w, T: T, K: K, N: N, rows: cut..<N, into: split)
+            XCTAssertEqual(split.map(\.bitPattern), whole.map(\.bitPattern), "split at \(cut) of T \(T) K \(K) N \(N)")
+        }
+    }
+
+    func testPortablePathGivesTheSameBits() {
+        // Without AVX2 both runs take the portable path and the comparison holds trivially.
+        var rng = SeededRandom(seed: 7)
+        for (T, K, N) in shapes {
+            let x = random(T * K, &rng), w = random(N * K, &rng), y0 = random(T * N, &rng)
+            let fast = kernel(x, w, T: T, K: K, N: N, beta: 0.5, into: y0)
+            ie_use_portable(1)
+            let portable = kernel(x, w, T: T, K: K, N: N, beta: 0.5, into: y0)
+            ie_use_portable(0)
+            XCTAssertEqual(fast.map(\.bitPattern), portable.map(\.bitPattern), "T \(T) K \(K) N \(N)")
+        }
+    }
+
+    func testBetaAddsTheOldValues() {
+        var rng = SeededRandom(seed: 8)
+        let (T, K, N) = (5, 40, 6)
+        let x = random(T * K, &rng), w = random(N * K, &rng), y0 = random(T * N, &rng)
+        let plain = kernel(x, w, T: T, K: K, N: N)
+        let added = kernel(x, w, T: T, K: K, N: N, beta: 1, into: y0)
+        XCTAssertEqual(added, zip(plain, y0).map { $0 + $1 })
+        // beta 0 ignores what was there, NaN included.
+        let fresh = kernel(x, w, T: T, K: K, N: N, into: [Float](repeating: .nan, count: T * N))
+        XCTAssertEqual(fresh, plain)
+    }
+
+    func testThreadedLayerEqualsOneCall() {
+        var rng = SeededRandom(seed: 9)
+        let (T, K, N) = (9, 128, 301)   // enough work to be split over the cores
+        XCTAssertGreaterThanOrEqual(T * K * N, Linear.parallelWork)
+        let x = random(T * K, &rng), w = random(N * K, &rng)
+        var y = [Float](repeating: 0, count: T * N)
+        Linear.forward(x, w, rows: T, in: K, out: N, &y)
+        XCTAssertEqual(y.map(\.bitPattern), kernel(x, w, T: T, K: K, N: N).map(\.bitPattern))
+    }
+}
