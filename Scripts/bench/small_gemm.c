@@ -1,8 +1,9 @@
 // Why a forward over a few tokens runs below the machine's sgemm ceiling: OpenBLAS's products at
 // the row counts an edit (about 11 tokens) and the benchmark (32) use, over the 30 blocks' weight
 // shapes of SmolLM2-135M (distinct matrices, so nothing stays in cache), three ways:
-// sgemm x·Wᵀ, one sgemv per row over 1 MiB blocks of W (what Linear.forward does for 2-12 rows),
-// and sgemm W·xᵀ. Figures are in RESULTS.md ("Speed").
+// sgemm x·Wᵀ, one sgemv per row over 1 MiB blocks of W (what Linear.forward did for 2-12 rows before
+// Sources/CKernels; Linear.backwardInput still does it, transposed), and sgemm W·xᵀ. Our kernel
+// against sgemm: linear_kernels.c. Figures are in RESULTS.md ("Speed").
 //   cc -O3 -march=native Scripts/bench/small_gemm.c -o /tmp/small_gemm -lopenblas && /tmp/small_gemm
 #include <cblas.h>
 #include <stdio.h>

@@ -22,10 +22,14 @@ final class LinearKernelTests: XCTestCase {
     private let shapes = [(T: 1, K: 8, N: 1), (2, 13, 3), (3, 64, 4), (4, 100, 5), (7, 7, 9), (11, 576, 6),
                           (16, 33, 17), (33, 40, 3), (130, 24, 7)]
 
+    /// Random x (T, K) and W (N, K) for every shape, tile remainders and K mod 8 tails included.
+    private func forEachShape(seed: UInt64, _ body: (_ T: Int, _ K: Int, _ N: Int, _ x: [Float], _ w: [Float]) -> Void) {
+        var rng = SeededRandom(seed: seed)
+        for (T, K, N) in shapes { body(T, K, N, random(T * K, &rng), random(N * K, &rng)) }
+    }
+
     func testMatchesDoubleReference() {
-        var rng = SeededRandom(seed: 5)
-        for (T, K, N) in shapes {
-            let x = random(T * K, &rng), w = random(N * K, &rng)
+        forEachShape(seed: 5) { T, K, N, x, w in
             let y = kernel(x, w, T: T, K: K, N: N)
             for t in 0..<T {
                 for n in 0..<N {
@@ -38,9 +42,7 @@ final class LinearKernelTests: XCTestCase {
     }
 
     func testRowsDoNotDependOnTheBatchOrTheSplit() {
-        var rng = SeededRandom(seed: 6)
-        for (T, K, N) in shapes {
-            let x = random(T * K, &rng), w = random(N * K, &rng)
+        forEachShape(seed: 6) { T, K, N, x, w in
             let whole = kernel(x, w, T: T, K: K, N: N)
             for t in 0..<T {
                 let alone = kernel(Array(x[(t * K)..<((t + 1) * K)]), w, T: 1, K: K, N: N)
@@ -61,6 +63,7 @@ final class LinearKernelTests: XCTestCase {
             let x = random(T * K, &rng), w = random(N * K, &rng), y0 = random(T * N, &rng)
             let fast = kernel(x, w, T: T, K: K, N: N, beta: 0.5, into: y0)
             ie_use_portable(1)
+            XCTAssertEqual(ie_kernels_vectorised(), 0)
             let portable = kernel(x, w, T: T, K: K, N: N, beta: 0.5, into: y0)
             ie_use_portable(0)
             XCTAssertEqual(fast.map(\.bitPattern), portable.map(\.bitPattern), "T \(T) K \(K) N \(N)")
