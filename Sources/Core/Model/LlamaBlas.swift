@@ -43,7 +43,9 @@ enum Linear {
     static let blockFloats = 1 << 18   // 1 MiB of W per block
     /// Below this many multiply-adds one thread is faster than waking a second.
     static let parallelWork = 1 << 17
-    static let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+    /// OpenBLAS's thread count (the cores, or OPENBLAS_NUM_THREADS): one setting for both, so runs
+    /// side by side with OPENBLAS_NUM_THREADS=1 stay on one core each.
+    static let cores = max(1, min(8, Int(openblas_get_num_threads())))
 
     /// y (T, out) = x Wᵀ + beta·y.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int, in n: Int,
