@@ -18,7 +18,7 @@ let package = Package(
                        providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CEditline", path: "Sources/REPL/CEditline", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        // Few-row linear kernels in C: AVX2/FMA chosen at run time (Swift alone would stop at SSE2).
+        // The linear-layer kernel in C: AVX2/FMA chosen at run time (Swift alone would stop at SSE2).
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Core", dependencies: ["CBLAS", "CKernels"], path: "Sources/Core",
                 exclude: ["CBLAS"], resources: [.copy("Resources")], swiftSettings: optimise),

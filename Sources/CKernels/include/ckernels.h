@@ -1,9 +1,9 @@
 #ifndef INSTRUCTEDIT_CKERNELS_H
 #define INSTRUCTEDIT_CKERNELS_H
 
-/// y = x Wᵀ for a few rows of x (an edit's prompt, a short prefill, the LM head at the loss
-/// positions), where sgemm packs all of W on every call and per-row sgemv reads W once per row.
-/// Here each tile of four weight rows is read once for all rows of x.
+/// y = x Wᵀ, the forward product of a linear layer. With the few rows an edit has (its prompt, the
+/// LM head at the loss positions) sgemm packs all of W on every call and per-row sgemv reads W once
+/// per row; here each tile of four weight rows is read once for a whole block of rows of x.
 ///
 /// Every output is computed by one fixed sequence of operations: eight lanes accumulate the products
 /// of k = 8i + j with fused multiply-adds in k order, the lanes are summed in one fixed tree, and the

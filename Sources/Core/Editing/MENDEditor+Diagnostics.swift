@@ -22,7 +22,7 @@ extension MENDEditor {
     }
 
     /// ⟨Σ_i a_i b_iᵀ, Σ_j c_j e_jᵀ⟩_F for rows a, c (N, d_out) and b, e (N, d_in).
-    private func frobeniusInner(_ a: [Float], _ b: [Float], _ c: [Float], _ e: [Float],
+    func frobeniusInner(_ a: [Float], _ b: [Float], _ c: [Float], _ e: [Float],
                                 _ t: MENDTransformed) -> Double {
         let n = t.rows
         guard n > 0 else { return 0 }

@@ -40,12 +40,9 @@ extension MENDEditor {
 
     /// `transform` of every inner weight for an edit. Weights that share a network run through it
     /// as one batch (rows of all its modes together): six products of 11 rows become one of 66,
-    /// which BLAS runs about twice as fast. The results carry no backward cache, so this is for
-    /// applying edits, not for training (which calls `transform`).
+    /// which run faster than six. The results carry no backward cache, so this is for applying
+    /// edits; training, which needs the caches, calls `transform`.
     func transformForEdit(u: [[Float]], delta: [[Float]], rows: [Int]) throws -> [MENDTransformed] {
-        if isTraining {
-            return try u.indices.map { try transform(weight: $0, u: u[$0], delta: delta[$0], rows: rows[$0]) }
-        }
         let inputs = try u.indices.map { try prepare(weight: $0, u: u[$0], delta: delta[$0], rows: rows[$0]) }
         var out = [MENDTransformed?](repeating: nil, count: inputs.count)
         for (s, net) in networks.enumerated() {

@@ -21,19 +21,11 @@ extension MENDEditor {
         accumulate(t, scale: -stepSizes[t.weight], into: weight)
     }
 
-    /// ‖W̃ − W‖_F = α_ℓ ‖Σ_i δ̃_i ũ_iᵀ‖_F, from the rows alone: ‖Σ_i δ̃_i ũ_iᵀ‖² = Σ_ij (δ̃_i·δ̃_j)(ũ_i·ũ_j),
-    /// two (rows, rows) Gram matrices instead of a pass over the whole weight.
+    /// ‖W̃ − W‖_F = α_ℓ ‖Σ_i δ̃_i ũ_iᵀ‖_F, from two (rows, rows) Gram matrices instead of a pass
+    /// over the whole weight.
     public func deltaNorm(_ t: MENDTransformed) -> Float {
-        let n = t.rows
-        guard n > 0 else { return 0 }
-        var gu = [Float](repeating: 0, count: n * n), gd = gu
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(t.dIn), 1,
-                    t.uTilde, Int32(t.dIn), t.uTilde, Int32(t.dIn), 0, &gu, Int32(n))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(t.dOut), 1,
-                    t.deltaTilde, Int32(t.dOut), t.deltaTilde, Int32(t.dOut), 0, &gd, Int32(n))
-        var s: Double = 0
-        for i in 0..<(n * n) { s += Double(gu[i]) * Double(gd[i]) }
-        return abs(stepSizes[t.weight]) * Float(max(s, 0).squareRoot())
+        let squared = frobeniusInner(t.deltaTilde, t.uTilde, t.deltaTilde, t.uTilde, t)
+        return abs(stepSizes[t.weight]) * Float(max(squared, 0).squareRoot())
     }
 
     /// w += scale · δ̃ᵀ ũ.

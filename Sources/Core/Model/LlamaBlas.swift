@@ -29,11 +29,10 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 ///
 /// The forward product of two or more rows is our own kernel (CKernels, `ie_linear_forward`): tiles
 /// of four weight rows × three rows of x in AVX2 registers, W read once per block of x, the output
-/// rows split over the cores. On the 2-core development machine it beats OpenBLAS 0.3.21's sgemm
-/// at every row count we use (one thread: 1.5 vs 2.8 ms for gate|up at 11 rows, 4.4 vs 6.2 ms for an
-/// editor network's 66 rows, equal at 1024 rows; `Scripts/bench/linear_kernels.c`), and each
-/// output is the same bits whatever the number of rows. One row stays with sgemv, which is bound
-/// by reading W and reads it faster.
+/// rows split over the cores. On the 2-core development machine it is faster than OpenBLAS 0.3.21's
+/// sgemm from 3 to 256 rows and equal at 1024 (`Scripts/bench/linear_kernels.c`, RESULTS.md
+/// "Speed"), and each output is the same bits whatever the number of rows. One row stays with
+/// sgemv, which is bound by reading W and reads it faster.
 ///
 /// For the backward product with a few rows (2...fewRows) sgemm spends most of its time packing
 /// all of W on every call, and T separate sgemv calls would stream W from memory T times. Instead
