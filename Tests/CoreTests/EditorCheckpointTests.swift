@@ -14,7 +14,7 @@ final class EditorCheckpointTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     /// An editor with every part of its state non-trivial, and a training state to match.
-    func trainedEditor() throws -> (MENDEditor, EditorCheckpoint.TrainingState) {
+    static func trainedEditor() throws -> (MENDEditor, EditorCheckpoint.TrainingState) {
         var rng = SeededRandom(seed: 31)
         let editor = try MENDEditorGradientTests.tinyEditor()
         try MENDEditorGradientTests.randomised(editor, &rng)
@@ -35,7 +35,7 @@ final class EditorCheckpointTests: XCTestCase {
     func bits(_ x: some Sequence<Float>) -> [UInt32] { x.map(\.bitPattern) }
 
     func testRoundTripIsBitExact() throws {
-        let (editor, state) = try trainedEditor()
+        let (editor, state) = try Self.trainedEditor()
         let path = folder.appendingPathComponent("editor.iemend").path
         try EditorCheckpoint(model: model, editor: editor, training: state).write(to: path)
         let back = try EditorCheckpoint.read(from: path, expecting: model)
@@ -69,7 +69,7 @@ final class EditorCheckpointTests: XCTestCase {
     }
 
     func testFingerprintMismatchIsAnError() throws {
-        let (editor, _) = try trainedEditor()
+        let (editor, _) = try Self.trainedEditor()
         let path = folder.appendingPathComponent("e.iemend").path
         try EditorCheckpoint(model: model, editor: editor).write(to: path)
         for other in [EditorCheckpoint.ModelIdentity(name: "tiny", fingerprint: "layers=3 dim=4 ffn=6"),
@@ -82,7 +82,7 @@ final class EditorCheckpointTests: XCTestCase {
     }
 
     func testTruncatedCorruptedAndForeignFilesAreErrors() throws {
-        let (editor, state) = try trainedEditor()
+        let (editor, state) = try Self.trainedEditor()
         let path = folder.appendingPathComponent("e.iemend").path
         try EditorCheckpoint(model: model, editor: editor, training: state).write(to: path)
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -123,7 +123,7 @@ final class EditorCheckpointTests: XCTestCase {
     }
 
     func testInconsistentTrainingStateIsRefused() throws {
-        let (editor, state) = try trainedEditor()
+        let (editor, state) = try Self.trainedEditor()
         var bad = state
         bad.editorOptimizer = Adam(count: 3, learningRate: 1)
         let path = folder.appendingPathComponent("e.iemend").path
@@ -134,5 +134,34 @@ final class EditorCheckpointTests: XCTestCase {
             XCTAssertTrue(($0 as? InstructEditError)?.message.contains("not valid JSON") ?? false)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+}
+
+/// Shipped editors are stored in half precision.
+final class EditorCheckpointHalfPrecisionTests: XCTestCase {
+    func testHalfPrecisionRoundTripRoundsOnlyTheWeights() throws {
+        let model = EditorCheckpoint.ModelIdentity(name: "tiny", fingerprint: "layers=2 dim=4 ffn=6")
+        let (editor, state) = try EditorCheckpointTests.trainedEditor()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("half-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let single = folder.appendingPathComponent("single.ckpt").path, half = folder.appendingPathComponent("half.ckpt").path
+        try EditorCheckpoint(model: model, editor: editor).write(to: single)
+        try EditorCheckpoint(model: model, editor: editor).write(to: half, precision: .half)
+        let back = try EditorCheckpoint.read(from: half, expecting: model)
+        XCTAssertEqual(Array(back.editor.parameters), editor.parameters.map { Float(Float16($0)) })
+        XCTAssertEqual(Array(back.editor.stepSizes), editor.stepSizes.map { Float(Float16($0)) })
+        XCTAssertEqual(back.editor.uStatistics, editor.uStatistics, "statistics stay exact")
+        let sizes = try [single, half].map { try XCTUnwrap(FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) }
+        XCTAssertLessThan(sizes[1], sizes[0])
+        XCTAssertThrowsError(try EditorCheckpoint(model: model, editor: editor, training: state).write(to: half, precision: .half))
+    }
+
+    func testShippedNamesResolveAndPathsPassThrough() throws {
+        XCTAssertEqual(try ShippedEditors.resolve("runs/x/best.ckpt"), "runs/x/best.ckpt")
+        for name in [nil, "instructedit", "mend-multitask"] {
+            let path = try ShippedEditors.resolve(name)
+            XCTAssertTrue(path.hasSuffix(".ckpt") && FileManager.default.fileExists(atPath: path), path)
+        }
     }
 }

@@ -9,11 +9,18 @@ enum EditorModule: LuaModule {
     static func register(in module: LuaModuleBuilder) throws {
         try registerEditorType(module)
         try registerEditType(module)
-        module.function("load", signature: "editor.load(path [, m]) -> Editor",
-                        summary: "A trained MEND editor from a checkpoint (e.g. a train.run's best.ckpt). It only edits the model it was trained for: checked now when m is given, else at each edit.",
-                        example: "ed = editor.load(\"runs/instructedit/best.ckpt\", m)") { args in
-            let path = try args.checkString(1)
-            let m = try args.optUserdata(2, LuaModel.self)
+        module.function("load", signature: "editor.load([path or name] [, m]) -> Editor",
+                        summary: "A trained MEND editor from a checkpoint (e.g. a train.run's best.ckpt), or a shipped one by name: \"instructedit\" (the default, trained with instructions) or \"mend-multitask\" (without), both for the default model. It only edits the model it was trained for: checked now when m is given, else at each edit.",
+                        example: "ed = editor.load()   -- the shipped InstructEdit editor") { args in
+            let m: LuaModel?
+            let path: String
+            if args.kind(1) == .userdata {
+                m = try args.checkUserdata(1, LuaModel.self)
+                path = try ShippedEditors.resolve(nil)
+            } else {
+                path = try ShippedEditors.resolve(args.isNoneOrNil(1) ? nil : try args.checkString(1))
+                m = try args.optUserdata(2, LuaModel.self)
+            }
             let checkpoint = try EditorCheckpoint.read(from: path, expecting: m?.identity)
             return [.object(LuaEditor(.mend(checkpoint.editor), path: path, identity: checkpoint.model,
                                       training: trainingConfig(checkpoint, path: path)))]

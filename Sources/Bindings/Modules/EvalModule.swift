@@ -8,7 +8,7 @@ enum EvalModule: LuaModule {
 
     static func register(in module: LuaModuleBuilder) throws {
         module.function("run", signature: "eval.run(m, ed or nil, ds or task [, {n=200, instruct=true, unseen=false, description=, seed=0, alias=\"first\", name=, quiet=false}]) -> result",
-                        summary: "Edits each record into m alone (undone before the next), scores it, and averages: {reliability=, generalization=, locality=, portability= (0-100, nil where the records have no such probe), n=, task=, method=, name=, seconds=, instruct=, unseen=, seed=}. ds is a list of records (the first n are used) or a task name (its test split, shuffled with seed, as `instructedit eval` does). ed=nil scores the unedited model. instruct renders the prompts with task instructions (unseen: held-out ones; description: a fixed one, from 1). Shows progress on a terminal for n > 20; Ctrl-C stops it.",
+                        summary: "Edits each record into m alone (undone before the next), scores it, and averages: {reliability=, generalization=, locality=, neighbourhood=, portability= (0-100, nil where the records have no such probe), n=, task=, method=, name=, seconds=, instruct=, unseen=, seed=}. ds is a list of records (the first n are used) or a task name (its test split, shuffled with seed, as `instructedit eval` does). ed=nil scores the unedited model. instruct renders the prompts with task instructions (unseen: held-out ones; description: a fixed one, from 1). Shows progress on a terminal for n > 20; Ctrl-C stops it.",
                         example: "r = eval.run(m, ed, \"counterfact\", {n=50})") { args in
             let m = try args.checkUserdata(1, LuaModel.self)
             let ed = try args.optUserdata(2, LuaEditor.self)
@@ -98,7 +98,8 @@ enum EvalModule: LuaModule {
             "instruct": .bool(r.options.instruct), "unseen": .bool(r.options.unseen), "seed": .int(Int(r.options.seed)),
         ]
         for (key, metric) in [("reliability", s.reliability), ("generalization", s.generalization),
-                              ("locality", s.locality), ("portability", s.portability)] {
+                              ("locality", s.locality), ("neighbourhood", s.neighbourhood),
+                              ("portability", s.portability)] {
             if let metric { t[.string(key)] = .number(metric.value) }
         }
         if let name { t["name"] = .string(name) }

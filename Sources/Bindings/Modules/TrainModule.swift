@@ -8,7 +8,7 @@ enum TrainModule: LuaModule {
     static let summary = "Meta-training of MEND/InstructEdit editors."
 
     static func register(in module: LuaModuleBuilder) throws {
-        module.function("run", signature: "train.run({out=, model=, tasks={\"counterfact\",\"recent\",\"convsent\"}, instruct=true, steps=1000, accumulation=4, rank=576, lr=1e-4, alpha_lr=1e-4, c_edit=0.1, c_loc=1, validate_every=100, validation_size=20, patience=4, save_every=25, train_limit=, seed=0, quiet=false}) -> result, Editor",
+        module.function("run", signature: "train.run({out=, model=, tasks={\"counterfact\",\"recent\",\"convsent\"}, instruct=true, steps=1000, accumulation=4, rank=576, lr=1e-4, alpha_lr=1e-4, c_edit=0.1, c_loc=1, validate_every=100, validation_size=20, patience=4, save_every=25, train_limit=, locality={\"own\"}, seed=0, quiet=false}) -> result, Editor",
                         summary: "Meta-trains an editor for the MLPs of the model's last three blocks (model: a Model, default model.load()) on the tasks' training splits, with task instructions unless instruct=false, writing best.ckpt, last.ckpt and log.jsonl into out. A run folder with a last.ckpt of the same settings is resumed. Shows step, loss, edit and locality losses, it/s and ETA on stderr; Ctrl-C saves and stops. Returns {ending=, steps=, best_validation_loss=, best=, last=, seconds=, steps_per_second=} and the trained editor (the best checkpoint).",
                         example: "r, ed = train.run({out=\"runs/small\", tasks={\"counterfact\"}, steps=200})") { args in
             let options = try args.options(1)
@@ -30,6 +30,11 @@ enum TrainModule: LuaModule {
             c.patience = try options.int("patience", default: c.patience)
             c.saveEvery = try options.int("save_every", default: c.saveEvery)
             c.trainLimit = try options.int("train_limit")
+            if let sources = try options.strings("locality") {
+                do { c.locality = try MetaTrainingConfig.LocalitySource.list(sources.joined(separator: ",")) } catch let e as InstructEditError {
+                    throw args.error(1, "field 'locality': \(e.message)")
+                }
+            }
             let seed = try options.int("seed", default: 0)
             let quiet = try options.bool("quiet", default: false)
             try options.rejectUnknown()

@@ -87,6 +87,7 @@ public enum Datasets {
             }
         }
         var records = parsed.filter { keep($0.index) }.map(\.record)
+        Neighbourhood.assign(&records)
         if let limit, records.count > limit { records.removeSubrange(limit...) }
         let lines = problems.filter { keep($0.index) }.map { "\(file) record \($0.index): \($0.message)" }
         return DatasetLoad(records: records, problems: lines)

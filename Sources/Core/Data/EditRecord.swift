@@ -25,6 +25,9 @@ public struct EditRecord: Sendable, Equatable {
     public var locality: [LocalityProbe]
     /// Prompts whose answers should follow from the edit.
     public var portability: [PortabilityProbe]
+    /// Prompts of other records of the same split with the same relation template and another
+    /// subject (`Neighbourhood`); their reference answer is the unedited model's own.
+    public var neighbours: [String] = []
     /// ConvSent only: the sentiment edit and the utterances its metrics compare.
     public var convSent: ConvSentEdit?
     /// Where the record came from, e.g. "test_cf.json record 17" (0-based index in the JSON list).

@@ -17,10 +17,10 @@ struct CheckpointContainer {
 
     struct Block: Codable, Equatable {
         var name: String
-        var type: String   // "f32" or "f64"
+        var type: String   // "f16", "f32" or "f64"
         var count: Int
         var offset: Int
-        var byteCount: Int { count * (type == "f64" ? 8 : 4) }
+        var byteCount: Int { count * (type == "f64" ? 8 : type == "f16" ? 2 : 4) }
     }
 
     /// Serialises `header` (whose blocks must already carry offsets) and `payload`.

@@ -42,9 +42,21 @@ public struct EditorCheckpoint {
         self.model = model; self.editor = editor; self.training = training
     }
 
+    /// How the network parameters and step sizes are stored.
+    public enum Precision: Sendable {
+        /// Float32: exact, and the only choice with a training state.
+        case single
+        /// Float16 (IEEE half): half the size, for shipping a trained editor. The normalisation
+        /// statistics stay in Float64.
+        case half
+    }
+
     /// Writes the checkpoint atomically (temporary file in the same folder, then rename).
-    public func write(to path: String) throws {
+    public func write(to path: String, precision: Precision = .single) throws {
         if let t = training { try Self.check(t, for: editor, path: path) }
+        if precision == .half, training != nil {
+            throw InstructEditError("a checkpoint with a training state is written in single precision only")
+        }
         var blocks: [CheckpointContainer.Block] = []
         var payload: [Data] = []
         var offset = 0
@@ -54,8 +66,16 @@ public struct EditorCheckpoint {
             payload.append(Data(buffer: x))
             offset += block.byteCount
         }
-        add("parameters", "f32", UnsafeBufferPointer(editor.parameters))
-        add("stepSizes", "f32", UnsafeBufferPointer(editor.stepSizes))
+        func addWeights(_ name: String, _ x: UnsafeMutableBufferPointer<Float>) {
+            if precision == .half {
+                let h = x.map { Float16($0) }
+                h.withUnsafeBufferPointer { add(name, "f16", $0) }
+            } else {
+                add(name, "f32", UnsafeBufferPointer(x))
+            }
+        }
+        addWeights("parameters", editor.parameters)
+        addWeights("stepSizes", editor.stepSizes)
         for (s, (u, d)) in zip(editor.uStatistics, editor.deltaStatistics).enumerated() {
             u.mean.withUnsafeBufferPointer { add("u\(s).mean", "f64", $0) }
             u.m2.withUnsafeBufferPointer { add("u\(s).m2", "f64", $0) }
@@ -199,7 +219,7 @@ private struct BlockReader {
     init(_ list: [CheckpointContainer.Block], payload: Range<Int>, data: Data, path: String) throws {
         var blocks: [String: CheckpointContainer.Block] = [:]
         for b in list {
-            guard ["f32", "f64"].contains(b.type), (0...payload.count).contains(b.count),
+            guard ["f16", "f32", "f64"].contains(b.type), (0...payload.count).contains(b.count),
                   (0...payload.count).contains(b.offset),
                   b.offset + b.byteCount <= payload.count else {
                 throw InstructEditError("editor checkpoint '\(path)': block '\(b.name)' lies outside the file")
@@ -219,7 +239,15 @@ private struct BlockReader {
         return b
     }
 
+    /// Float32 values, stored as f32 or (a shipped editor) as f16.
     func read(_ name: String, into dest: UnsafeMutableBufferPointer<Float>) throws {
+        if blocks[name]?.type == "f16" {
+            let b = try block(name, count: dest.count, type: "f16")
+            var h = [Float16](repeating: 0, count: dest.count)
+            h.withUnsafeMutableBufferPointer { CheckpointContainer.read(b, from: data, payload: payload, into: $0) }
+            for i in 0..<dest.count { dest[i] = Float(h[i]) }
+            return
+        }
         let b = try block(name, count: dest.count, type: "f32")
         CheckpointContainer.read(b, from: data, payload: payload, into: dest)
     }

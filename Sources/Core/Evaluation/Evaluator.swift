@@ -64,6 +64,13 @@ public enum Evaluator {
         let target = TeacherForcing.continuation(r.target)
         let locality = Array(r.locality.prefix(options.maxProbes))
         let before = try locality.map { try scorer.predict(prompt: $0.prompt, answer: TeacherForcing.continuation($0.answer)).predicted }
+        // Neighbours: the unedited model's greedy answer is the reference, scored as locality is.
+        let tok = model.tokenizer
+        let neighbours: [(prompt: [Int], answer: [Int], before: [Int])] = try r.neighbours.prefix(options.maxProbes).compactMap { p in
+            guard let answer = try scorer.greedyAnswer(prompt: p) else { return nil }
+            let ids = tok.encode(p)
+            return (ids, answer, try scorer.predict(promptIds: ids, answerIds: answer).predicted)
+        }
         let edit = try editor?.edit(model, [request])
         defer { try? edit?.undo() }
         var s = RecordScores()
@@ -76,6 +83,9 @@ public enum Evaluator {
         s.locality = try Metrics.mean(zip(locality, before).map { probe, b in
             let after = try scorer.predict(prompt: probe.prompt, answer: TeacherForcing.continuation(probe.answer)).predicted
             return try Metrics.localityAgreement(before: b, after: after)
+        })
+        s.neighbourhood = try Metrics.mean(neighbours.map { n in
+            try Metrics.localityAgreement(before: n.before, after: scorer.predict(promptIds: n.prompt, answerIds: n.answer).predicted)
         })
         s.portability = try Metrics.mean(r.portability.prefix(options.maxProbes).map { q in
             let aliases = options.aliasChoice == .first ? Array(q.answers.prefix(1)) : Array(q.answers.prefix(3))

@@ -24,13 +24,17 @@ public struct RecordScores: Sendable, Equatable {
     public var generalization: Double?
     public var locality: Double?
     public var portability: Double?
+    /// Locality on same-relation neighbours (`EditRecord.neighbours`), against the unedited
+    /// model's own greedy answers.
+    public var neighbourhood: Double?
 
     public init(reliability: Double? = nil, generalization: Double? = nil, locality: Double? = nil,
-                portability: Double? = nil) {
+                portability: Double? = nil, neighbourhood: Double? = nil) {
         self.reliability = reliability
         self.generalization = generalization
         self.locality = locality
         self.portability = portability
+        self.neighbourhood = neighbourhood
     }
 }
 
@@ -40,6 +44,7 @@ public struct ScoreSummary: Sendable, Equatable {
     public let generalization: MetricMean?
     public let locality: MetricMean?
     public let portability: MetricMean?
+    public let neighbourhood: MetricMean?
     public let n: Int
 
     public init(_ records: [RecordScores]) throws {
@@ -47,6 +52,7 @@ public struct ScoreSummary: Sendable, Equatable {
         generalization = try MetricMean(perRecord: records.map(\.generalization))
         locality = try MetricMean(perRecord: records.map(\.locality))
         portability = try MetricMean(perRecord: records.map(\.portability))
+        neighbourhood = try MetricMean(perRecord: records.map(\.neighbourhood))
         n = records.count
     }
 }

@@ -21,7 +21,11 @@ public final class ModelScorer: @unchecked Sendable {
     /// Logits at the answer positions of prompt + " answer"-style continuation `answer`.
     func answerLogits(prompt: String, answer: String) throws -> (tf: TeacherForcing, logits: [Float]) {
         let tok = model.tokenizer
-        let tf = try TeacherForcing.positions(promptIds: tok.encode(prompt), answerIds: tok.encode(answer))
+        return try answerLogits(promptIds: tok.encode(prompt), answerIds: tok.encode(answer))
+    }
+
+    func answerLogits(promptIds: [Int], answerIds: [Int]) throws -> (tf: TeacherForcing, logits: [Float]) {
+        let tf = try TeacherForcing.positions(promptIds: promptIds, answerIds: answerIds)
         let w = model.weights
         let trace = try LlamaTraining.forward(w, tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input))
         return (tf, try LlamaTraining.logits(w, trace, positions: tf.positions))
@@ -29,7 +33,13 @@ public final class ModelScorer: @unchecked Sendable {
 
     /// The argmax at each answer position, and the answer ids.
     public func predict(prompt: String, answer: String) throws -> (predicted: [Int], answer: [Int]) {
-        let (tf, logits) = try answerLogits(prompt: prompt, answer: answer)
+        let tok = model.tokenizer
+        return try predict(promptIds: tok.encode(prompt), answerIds: tok.encode(answer))
+    }
+
+    /// The argmax at each answer position, for token ids.
+    public func predict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
+        let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
         let v = model.config.vocab
         let predicted = (0..<tf.positions.count).map { k in
             logits.withUnsafeBufferPointer { p in
@@ -40,6 +50,22 @@ public final class ModelScorer: @unchecked Sendable {
             }
         }
         return (predicted, tf.answer)
+    }
+
+    /// The current model's greedy continuation of `prompt`: at most `maxTokens` ids, ending before
+    /// an end-of-sequence token or a line break (the answer to a one-line prompt); nil when the
+    /// model's first choice is one of those.
+    public func greedyAnswer(prompt: String, maxTokens: Int = 3) throws -> [Int]? {
+        let tok = model.tokenizer
+        let result = try Generator(weights: model.weights, tokenizer: tok)
+            .generate(prompt: tok.encode(prompt), parameters: GenerationParameters(maxTokens: maxTokens))
+        var ids: [Int] = []
+        for id in result.tokens {
+            if id == tok.eosId { break }
+            if tok.decode([id]).contains("\n") { break }
+            ids.append(id)
+        }
+        return ids.isEmpty ? nil : ids
     }
 
     /// Log-probability of each answer token.

@@ -19,10 +19,10 @@ public struct ResultsTable: Sendable {
         for task in tasks {
             let rs = rows.filter { $0.result.task == task }
             out += "#### \(task) (n = \(rs.first?.result.summary.n ?? 0))\n\n"
-            out += "| method | Reliability | Generalization | Locality | Portability | s |\n|---|---:|---:|---:|---:|---:|\n"
+            out += "| method | Reliability | Generalization | Locality | Neighbourhood | Portability | s |\n|---|---:|---:|---:|---:|---:|---:|\n"
             for r in rs {
                 let s = r.result.summary
-                out += "| \(r.method) | \(Self.cell(s.reliability)) | \(Self.cell(s.generalization)) | \(Self.cell(s.locality)) | \(Self.cell(s.portability)) | \(String(format: "%.0f", r.result.seconds)) |\n"
+                out += "| \(r.method) | \(Self.cell(s.reliability)) | \(Self.cell(s.generalization)) | \(Self.cell(s.locality)) | \(Self.cell(s.neighbourhood)) | \(Self.cell(s.portability)) | \(String(format: "%.0f", r.result.seconds)) |\n"
             }
             out += "\n"
         }
@@ -36,7 +36,8 @@ public struct ResultsTable: Sendable {
             return ["method": r.method, "task": r.result.task, "n": s.n, "seconds": r.result.seconds,
                     "instruct": r.result.options.instruct, "unseen": r.result.options.unseen,
                     "reliability": metric(s.reliability), "generalization": metric(s.generalization),
-                    "locality": metric(s.locality), "portability": metric(s.portability)]
+                    "locality": metric(s.locality), "neighbourhood": metric(s.neighbourhood),
+                    "portability": metric(s.portability)]
         }
         let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)

@@ -83,7 +83,7 @@ public final class MetaTrainer {
             for r in records {
                 let fallback = localityPool.randomElement(using: &vr)
                 val.append(try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &vr,
-                                               fallbackLocality: fallback))
+                                               fallbackLocality: fallback, sources: config.locality))
             }
         }
         validation = val
@@ -156,10 +156,12 @@ public final class MetaTrainer {
         let from = targets.lowestBlock
         let rE = try cache.residual(w, ex.edit.input)
         let rQ = try cache.residual(w, ex.equivalence.input)
-        let rL = try cache.residual(w, ex.locality.input)
-        // Base locality distribution p (no gradient).
-        let baseLoc = try LlamaTraining.forward(w, tokens: ex.locality.input, from: from, residual: rL)
-        let pLogits = try LlamaTraining.logits(w, baseLoc, positions: ex.locality.positions)
+        // Base locality distributions p (no gradient), one per locality input.
+        let locality = try ex.localities.map { tf in
+            let r = try cache.residual(w, tf.input)
+            let base = try LlamaTraining.forward(w, tokens: tf.input, from: from, residual: r)
+            return (tf: tf, residual: r, p: try LlamaTraining.logits(w, base, positions: tf.positions))
+        }
         // The edit: (u, δ) of the target NLL on the edit input.
         let traceE = try LlamaTraining.forward(w, tokens: ex.edit.input, from: from, residual: rE)
         let (_, dE) = try Loss.nll(logits: try LlamaTraining.logits(w, traceE, positions: ex.edit.positions),
@@ -172,22 +174,30 @@ public final class MetaTrainer {
         }
         for (k, p) in targets.params.enumerated() { editor.applyEdit(transformed[k], to: w.pointer(p)) }
         defer { restoreBase() }
-        // Edited model: L_edit on the equivalence input, L_loc = KL(p ‖ q) on the locality input.
+        // Edited model: L_edit on the equivalence input, L_loc = mean over the locality inputs of
+        // KL(p ‖ q) at their positions.
         grads.zero()
         let traceQ = try LlamaTraining.forward(w, tokens: ex.equivalence.input, from: from, residual: rQ)
         var (lEdit, dQ) = try Loss.nll(logits: try LlamaTraining.logits(w, traceQ, positions: ex.equivalence.positions),
                                    vocab: w.config.vocab, targets: ex.equivalence.answer)
-        let traceL = try LlamaTraining.forward(w, tokens: ex.locality.input, from: from, residual: rL)
-        var (lLoc, dL) = try Loss.kl(referenceLogits: pLogits,
-                                 logits: try LlamaTraining.logits(w, traceL, positions: ex.locality.positions),
-                                 vocab: w.config.vocab)
+        var lLoc: Float = 0
+        var locPasses: [(trace: LlamaTrace, positions: [Int], d: [Float])] = []
+        for l in locality {
+            let trace = try LlamaTraining.forward(w, tokens: l.tf.input, from: from, residual: l.residual)
+            let (kl, d) = try Loss.kl(referenceLogits: l.p, logits: try LlamaTraining.logits(w, trace, positions: l.tf.positions),
+                                      vocab: w.config.vocab)
+            lLoc += kl / Float(locality.count)
+            locPasses.append((trace, l.tf.positions, d))
+        }
         guard lEdit.isFinite, lLoc.isFinite else { return (lEdit, lLoc) }
-        let cq = config.cEdit * scale, cl = config.cLoc * scale
+        let cq = config.cEdit * scale, cl = config.cLoc * scale / Float(max(locality.count, 1))
         for i in dQ.indices { dQ[i] *= cq }
-        for i in dL.indices { dL[i] *= cl }
         let sink = grads.sink
         try LlamaTraining.backward(w, traceQ, positions: ex.equivalence.positions, dLogits: dQ, gradients: sink)
-        try LlamaTraining.backward(w, traceL, positions: ex.locality.positions, dLogits: dL, gradients: sink)
+        for var pass in locPasses {
+            for i in pass.d.indices { pass.d[i] *= cl }
+            try LlamaTraining.backward(w, pass.trace, positions: pass.positions, dLogits: pass.d, gradients: sink)
+        }
         for (k, t) in transformed.enumerated() { try editor.backward(t, weightGradient: UnsafeBufferPointer(grads.buffers[k])) }
         return (lEdit, lLoc)
     }
@@ -220,7 +230,7 @@ public final class MetaTrainer {
         let r = pools[t][Int.random(in: 0..<pools[t].count, using: &random)]
         let fallback = localityPool.randomElement(using: &random)
         return try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &random,
-                                   fallbackLocality: fallback)
+                                   fallbackLocality: fallback, sources: config.locality)
     }
 
     func restoreBase() {

@@ -22,6 +22,31 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
     /// Records per task in the training pool (nil: all).
     public var trainLimit: Int?
     public var seed: UInt64 = 0
+    /// The locality inputs of each example, whose KL to the unedited model L_loc averages.
+    public var locality: [LocalitySource] = [.own]
+
+    /// Where a training example's locality inputs come from.
+    public enum LocalitySource: String, Codable, Sendable, CaseIterable {
+        /// The record's own locality probe (KnowEdit: the same subject, another relation).
+        case own
+        /// A same-relation neighbour's prompt (`EditRecord.neighbours`): another subject.
+        case neighbour
+        /// Another training record's locality probe, drawn at random.
+        case unrelated
+
+        /// Parses "own,neighbour,unrelated".
+        public static func list(_ text: String) throws -> [LocalitySource] {
+            let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let list = try parts.map { p in
+                guard let s = LocalitySource(rawValue: p) else {
+                    throw InstructEditError("unknown locality source '\(p)' (own, neighbour, unrelated)")
+                }
+                return s
+            }
+            guard !list.isEmpty else { throw InstructEditError("locality: at least one source (own, neighbour, unrelated) is needed") }
+            return list
+        }
+    }
 
     public init() {}
 

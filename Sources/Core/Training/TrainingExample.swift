@@ -1,14 +1,16 @@
 /// One meta-training example, tokenised: the edit input with its target, the equivalence input
-/// with the same target, and a locality input (scored at every position).
+/// with the same target, and the locality inputs (each scored at every position).
 struct TrainingExample {
     let edit: TeacherForcing
     let equivalence: TeacherForcing
-    let locality: TeacherForcing
+    let localities: [TeacherForcing]
 
     /// Renders `r` (with one description drawn from the seen ones when `instruct`) and tokenises.
-    /// Records without a locality probe use `fallbackLocality` (another record's).
+    /// `sources` chooses the locality inputs (`MetaTrainingConfig.LocalitySource`); the record's
+    /// own probe falls back to `fallbackLocality` (another record's) when it has none.
     init(_ r: EditRecord, model: LanguageModel, instructions: InstructionSet, instruct: Bool,
-         rng: inout SeededRandom, fallbackLocality: LocalityProbe? = nil) throws {
+         rng: inout SeededRandom, fallbackLocality: LocalityProbe? = nil,
+         sources: [MetaTrainingConfig.LocalitySource] = [.own]) throws {
         let target = TeacherForcing.continuation(r.target)
         let request = EditRequest(prompt: r.prompt, target: target, task: r.task, instruct: instruct,
                                   topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)
@@ -19,9 +21,22 @@ struct TrainingExample {
         let convSentLocality = r.convSent?.locality.flatMap { l in
             l.positive.first.map { LocalityProbe(prompt: l.prompt, answer: $0, kind: "convsent") }
         }
-        guard let loc = r.locality.first ?? convSentLocality ?? fallbackLocality else {
-            throw InstructEditError("record of task '\(r.task)' has no locality prompt")
+        var texts: [String] = []
+        for source in sources {
+            switch source {
+            case .own:
+                guard let loc = r.locality.first ?? convSentLocality ?? fallbackLocality else {
+                    throw InstructEditError("record of task '\(r.task)' has no locality prompt")
+                }
+                texts.append(loc.prompt + " " + loc.answer)
+            case .neighbour:
+                // Another subject with the same relation: the prompt alone, as the edit must keep
+                // whatever the model would answer.
+                if !r.neighbours.isEmpty { texts.append(r.neighbours[Int(rng.next() % UInt64(r.neighbours.count))]) }
+            case .unrelated:
+                if let loc = fallbackLocality { texts.append(loc.prompt + " " + loc.answer) }
+            }
         }
-        locality = try TeacherForcing(tokenizer: tok, text: loc.prompt + " " + loc.answer)
+        localities = try texts.map { try TeacherForcing(tokenizer: tok, text: $0) }
     }
 }

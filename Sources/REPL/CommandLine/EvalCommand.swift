@@ -7,7 +7,7 @@ import Foundation
 enum EvalCommand {
     static let usage = """
         usage: instructedit eval --method NAME:KIND[:PATH][:instruct][:unseen] ... [--tasks a,b] [--n N]
-                                 [--seed N] [--out table.md] [--json results.json] [--model PATH]
+                                 [--seed N] [--split test|val] [--out table.md] [--json results.json] [--model PATH]
           KIND: none (unedited model), ft (FT-L), mend (an editor checkpoint at PATH)
           e.g. --method "InstructEdit:mend:runs/e1-instruct/best.ckpt:instruct"
         """
@@ -23,6 +23,7 @@ enum EvalCommand {
         var specs: [String] = []
         var tasks = ["counterfact", "recent", "convsent", "zsre"]
         var n = 50
+        var split = "test"
         var seed: UInt64 = 0
         var out: String?, jsonOut: String?, modelPath: String?
         do {
@@ -32,6 +33,7 @@ enum EvalCommand {
                 case "--method": specs.append(try args.value(for: flag))
                 case "--tasks": tasks = try args.value(for: flag).split(separator: ",").map(String.init)
                 case "--n": n = try args.int(for: flag)
+                case "--split": split = try args.value(for: flag)
                 case "--seed": seed = UInt64(try args.int(for: flag))
                 case "--out": out = try args.value(for: flag)
                 case "--json": jsonOut = try args.value(for: flag)
@@ -48,7 +50,7 @@ enum EvalCommand {
             try scorer.addInstructionPrefixes(tasks: tasks)
             var table = ResultsTable()
             for task in tasks {
-                var records = try Datasets.load(task: task, split: "test").records
+                var records = try Datasets.load(task: task, split: split).records
                 var rng = SeededRandom(seed: seed)
                 records.shuffle(using: &rng)
                 records = Array(records.prefix(n))
@@ -62,7 +64,7 @@ enum EvalCommand {
                     }
                     table.rows.append(.init(method: m.name, result: result))
                     let s = result.summary
-                    Console.err("\r\(task) · \(m.name): rel \(ResultsTable.cell(s.reliability)) gen \(ResultsTable.cell(s.generalization)) loc \(ResultsTable.cell(s.locality)) port \(ResultsTable.cell(s.portability)) (\(ProgressText.duration(result.seconds)))\u{1B}[K")
+                    Console.err("\r\(task) · \(m.name): rel \(ResultsTable.cell(s.reliability)) gen \(ResultsTable.cell(s.generalization)) loc \(ResultsTable.cell(s.locality)) nbr \(ResultsTable.cell(s.neighbourhood)) port \(ResultsTable.cell(s.portability)) (\(ProgressText.duration(result.seconds)))\u{1B}[K")
                     if let out { try write(table.markdown(), to: out) }
                     if let jsonOut { try write(table.json(), to: jsonOut) }
                 }
@@ -86,7 +88,7 @@ enum EvalCommand {
         case "mend":
             guard let path = rest.first else { throw InstructEditError("--method '\(spec)': mend needs a checkpoint path") }
             rest.removeFirst()
-            m.editor = try EditorCheckpoint.read(from: path, expecting: model.editorIdentity).editor
+            m.editor = try EditorCheckpoint.read(from: ShippedEditors.resolve(path), expecting: model.editorIdentity).editor
         default: throw InstructEditError("--method '\(spec)': unknown kind '\(parts[1])' (none, ft, mend)")
         }
         for flag in rest {

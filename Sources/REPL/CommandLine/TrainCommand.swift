@@ -7,7 +7,7 @@ enum TrainCommand {
     static let usage = """
         usage: instructedit train --out DIR [--tasks counterfact,recent,convsent] [--no-instruct]
                                   [--steps N] [--accumulation N] [--rank R] [--lr X] [--alpha-lr X]
-                                  [--c-edit X] [--c-loc X]
+                                  [--c-edit X] [--c-loc X] [--locality own,neighbour,unrelated]
                                   [--validate-every N] [--validation-size N] [--patience N]
                                   [--save-every N] [--train-limit N] [--seed N] [--model PATH]
         """
@@ -37,6 +37,7 @@ enum TrainCommand {
                 case "--patience": config.patience = try args.int(for: flag)
                 case "--save-every": config.saveEvery = try args.int(for: flag)
                 case "--train-limit": config.trainLimit = try args.int(for: flag)
+                case "--locality": config.locality = try MetaTrainingConfig.LocalitySource.list(try args.value(for: flag))
                 case "--seed": config.seed = UInt64(try args.int(for: flag))
                 case "-h", "--help": Console.out(usage); return 0
                 default: throw InstructEditError("unknown option '\(flag)'")
