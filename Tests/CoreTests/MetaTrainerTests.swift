@@ -67,4 +67,52 @@ final class MetaTrainerTests: XCTestCase {
         other.rank = 4
         XCTAssertThrowsError(try MetaTrainer(model: m, config: other, runDirectory: folder))
     }
+
+    /// Ctrl-C inside a step stops the run after that step: the resumed run writes the same
+    /// checkpoint bytes as an uninterrupted one, and its log has each step once.
+    func testCtrlCInsideAStepResumesBitForBit() throws {
+        let m = try Self.tinyModel()
+        var c = config(steps: 8)
+        c.validateEvery = 3
+        c.accumulation = 2
+        c.locality = [.own, .neighbour, .unrelated]
+        let straightFolder = runFolder()
+        _ = try MetaTrainer(model: m, config: c, runDirectory: straightFolder).run()
+
+        let folder = runFolder()
+        let first = try MetaTrainer(model: m, config: c, runDirectory: folder)
+        first.onExample = { step in if step == 4 { Interrupt.request() } }
+        let stopped = try first.run()
+        XCTAssertEqual(stopped.ending, .interrupted)
+        XCTAssertEqual(stopped.steps, 5, "the step under way when Ctrl-C came is finished, no more")
+        // A save killed by kill -9 leaves a hidden temporary; the next start removes it.
+        FileManager.default.createFile(atPath: folder + "/.dat.nosync123.abcdef", contents: Data(count: 64))
+        let resumed = try MetaTrainer(model: m, config: c, runDirectory: folder)
+        XCTAssertEqual(resumed.step, 5)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/.dat.nosync123.abcdef"))
+        XCTAssertEqual(try resumed.run().ending, .finished)
+        for name in ["last.ckpt", "best.ckpt"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: straightFolder + "/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            XCTAssertEqual(a, b, "\(name) differs from the uninterrupted run's")
+        }
+        let steps = try String(contentsOfFile: folder + "/log.jsonl", encoding: .utf8).split(separator: "\n").map { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["step"] as? Int ?? -1
+        }
+        XCTAssertEqual(steps, Array(1...8))
+    }
+
+    func testBadSettingsAreRefusedBeforeTraining() throws {
+        let m = try Self.tinyModel()
+        for (change, word) in [({ (c: inout MetaTrainingConfig) in c.cEdit = .nan }, "c_edit"),
+                               ({ (c: inout MetaTrainingConfig) in c.cLoc = .infinity }, "c_loc"),
+                               ({ (c: inout MetaTrainingConfig) in c.cEdit = -1 }, "c_edit"),
+                               ({ (c: inout MetaTrainingConfig) in c.locality = [] }, "locality")] {
+            var c = config(steps: 2)
+            change(&c)
+            XCTAssertThrowsError(try MetaTrainer(model: m, config: c, runDirectory: runFolder())) {
+                XCTAssertTrue("\($0)".contains(word), "\($0)")
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import Synchronization
 /// session survives Ctrl-C with its state intact.
 public enum Interrupt {
     private static let flag = Atomic<Bool>(false)
+    private static let deferring = Atomic<Int>(0)
 
     /// Marks that the user asked to stop. Safe to call from a signal handler.
     public static func request() { flag.store(true, ordering: .relaxed) }
@@ -12,9 +13,19 @@ public enum Interrupt {
     public static func reset() { flag.store(false, ordering: .relaxed) }
     public static var isRequested: Bool { flag.load(ordering: .relaxed) }
 
-    /// Throws `Interrupted` (and clears the flag) if the user pressed Ctrl-C.
+    /// Throws `Interrupted` (and clears the flag) if the user pressed Ctrl-C, unless inside
+    /// `deferred`, where the request waits for the next check outside it.
     public static func check() throws {
+        guard deferring.load(ordering: .relaxed) == 0 else { return }
         if flag.exchange(false, ordering: .relaxed) { throw Interrupted() }
+    }
+
+    /// Runs `body` as one unit that Ctrl-C cannot split: meta-training wraps each step in it, so
+    /// an interrupted run stops between steps and resumes exactly.
+    public static func deferred<T>(_ body: () throws -> T) rethrows -> T {
+        deferring.add(1, ordering: .relaxed)
+        defer { deferring.subtract(1, ordering: .relaxed) }
+        return try body()
     }
 }
 

@@ -29,6 +29,8 @@ public final class MetaTrainer {
     /// Base values of the inner weights, restored after each edited pass.
     let base: [[Float]]
     let grads: GradientBuffers
+    /// Called with the step number as each example starts (tests land a Ctrl-C inside a step).
+    var onExample: ((Int) -> Void)?
 
     /// Prepares a run in `runDirectory`; resumes from its `last.ckpt` when one exists for the same
     /// configuration (the step budget may differ, so a finished run can be extended).
@@ -50,6 +52,7 @@ public final class MetaTrainer {
         base = targets.params.map { Array(model.weights.buffer($0)) }
         grads = GradientBuffers(targets.params)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        Self.removeStaleTemporaries(in: runDirectory)
 
         let identity = model.editorIdentity
         if FileManager.default.fileExists(atPath: runDirectory + "/last.ckpt") {
@@ -67,6 +70,8 @@ public final class MetaTrainer {
             random = try SeededRandom(state: t.randomState)
             step = t.step
             bestValidationLoss = t.bestValidationLoss
+            let extra = try? JSONSerialization.jsonObject(with: Data(t.metadataJSON.utf8)) as? [String: Any]
+            validationsWithoutImprovement = extra?[Self.patienceKey] as? Int ?? 0
         } else {
             let mend = MENDConfig(innerWeights: targets.params.map(MENDConfig.InnerWeight.init), rank: config.rank,
                                   cEdit: config.cEdit, cLoc: config.cLoc, seed: config.seed)
@@ -87,6 +92,31 @@ public final class MetaTrainer {
             }
         }
         validation = val
+        try truncateLog(after: step)
+    }
+
+    private static let patienceKey = "validations_without_improvement"
+
+    /// A save killed mid-write (kill -9) leaves Foundation's hidden temporary beside the run.
+    static func removeStaleTemporaries(in folder: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(".dat.nosync") {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    /// Keeps the log lines of steps up to `step`, the state the run resumes from: lines written
+    /// after the last save would otherwise appear twice.
+    func truncateLog(after step: Int) throws {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return }
+        let kept = text.split(separator: "\n").filter { line in
+            guard let d = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let s = d["step"] as? Int else { return false }
+            return s <= step
+        }
+        let out = kept.map { $0 + "\n" }.joined()
+        guard out != text else { return }
+        try Data(out.utf8).write(to: URL(fileURLWithPath: logPath), options: .atomic)
     }
 
     /// Runs until `config.steps`, early stopping, or Ctrl-C (which saves and returns `.interrupted`).
@@ -101,37 +131,9 @@ public final class MetaTrainer {
         do {
             while step < config.steps {
                 try Interrupt.check()
-                editor.zeroGradients()
-                var lossSum = 0.0
-                for _ in 0..<config.accumulation {
-                    let example = try sampleExample()
-                    let l = try accumulate(example, scale: 1 / Float(config.accumulation))
-                    meanEdit.add(Double(l.edit)); meanLoc.add(Double(l.loc))
-                    lossSum += Double(config.cEdit * l.edit + config.cLoc * l.loc) / Double(config.accumulation)
-                }
-                meanLoss.add(lossSum)
-                if try optimiserStep() == false { skipped += 1 }
-                step += 1
-                var validationLoss: Double?
-                if step % config.validateEvery == 0 || step == config.steps {
-                    let v = try validate()
-                    validationLoss = v
-                    if v < (bestValidationLoss ?? .infinity) {
-                        bestValidationLoss = v
-                        validationsWithoutImprovement = 0
-                        try saveBest()
-                    } else {
-                        validationsWithoutImprovement += 1
-                    }
-                }
-                if step % config.saveEvery == 0 || step == config.steps { try saveLast() }
-                let elapsed = Date().timeIntervalSince(start)
-                let rate = Double(step - startStep) / max(elapsed, 1e-9)
-                let p = MetaTrainingProgress(step: step, totalSteps: config.steps, loss: meanLoss.value,
-                                             editLoss: meanEdit.value, localityLoss: meanLoc.value,
-                                             stepsPerSecond: rate, etaSeconds: Double(config.steps - step) / max(rate, 1e-9),
-                                             validationLoss: validationLoss, bestValidationLoss: bestValidationLoss,
-                                             skippedSteps: skipped)
+                // One step is one unit: Ctrl-C during it takes effect after it, so the saved state
+                // is always a step boundary and a resumed run equals an uninterrupted one.
+                let p = try Interrupt.deferred { try trainStep(&meanLoss, &meanEdit, &meanLoc, &skipped, start: start, startStep: startStep) }
                 try appendLog(p)
                 progress(p)
                 if validationsWithoutImprovement >= config.patience { ending = .earlyStopped; try saveLast(); break }
@@ -145,6 +147,43 @@ public final class MetaTrainer {
         return MetaTrainingResult(ending: ending, steps: step, bestValidationLoss: bestValidationLoss,
                                   bestPath: bestPath, lastPath: lastPath, seconds: seconds,
                                   stepsPerSecond: Double(step - startStep) / max(seconds, 1e-9))
+    }
+
+    /// One optimiser step, its validation and saves; returns what the progress display shows.
+    private func trainStep(_ meanLoss: inout RunningMean, _ meanEdit: inout RunningMean, _ meanLoc: inout RunningMean,
+                           _ skipped: inout Int, start: Date, startStep: Int) throws -> MetaTrainingProgress {
+        editor.zeroGradients()
+        var lossSum = 0.0
+        for _ in 0..<config.accumulation {
+            let example = try sampleExample()
+            onExample?(step)
+            let l = try accumulate(example, scale: 1 / Float(config.accumulation))
+            meanEdit.add(Double(l.edit)); meanLoc.add(Double(l.loc))
+            lossSum += Double(config.cEdit * l.edit + config.cLoc * l.loc) / Double(config.accumulation)
+        }
+        meanLoss.add(lossSum)
+        if try optimiserStep() == false { skipped += 1 }
+        step += 1
+        var validationLoss: Double?
+        if step % config.validateEvery == 0 || step == config.steps {
+            let v = try validate()
+            validationLoss = v
+            if v < (bestValidationLoss ?? .infinity) {
+                bestValidationLoss = v
+                validationsWithoutImprovement = 0
+                try saveBest()
+            } else {
+                validationsWithoutImprovement += 1
+            }
+        }
+        if step % config.saveEvery == 0 || step == config.steps { try saveLast() }
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = Double(step - startStep) / max(elapsed, 1e-9)
+        return MetaTrainingProgress(step: step, totalSteps: config.steps, loss: meanLoss.value,
+                                    editLoss: meanEdit.value, localityLoss: meanLoc.value,
+                                    stepsPerSecond: rate, etaSeconds: Double(config.steps - step) / max(rate, 1e-9),
+                                    validationLoss: validationLoss, bestValidationLoss: bestValidationLoss,
+                                    skippedSteps: skipped)
     }
 
     // MARK: one example
@@ -242,7 +281,10 @@ public final class MetaTrainer {
     // MARK: files
 
     func checkpoint(withTraining: Bool) throws -> EditorCheckpoint {
-        let meta = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        // The configuration, and the early-stopping count a resumed run continues from.
+        var object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(config)) as? [String: Any] ?? [:]
+        object[Self.patienceKey] = validationsWithoutImprovement
+        let meta = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         let state = EditorCheckpoint.TrainingState(editorOptimizer: editorAdam, stepSizeOptimizer: stepSizeAdam,
                                                    step: step, randomState: random.state,
                                                    bestValidationLoss: bestValidationLoss, metadataJSON: meta)

@@ -62,6 +62,11 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         for (name, v) in [("lr", editorLearningRate), ("alpha_lr", stepSizeLearningRate), ("clip", clip)] where !(v > 0 && v.isFinite) {
             throw InstructEditError("train: '\(name)' must be a positive number, got \(v)")
         }
+        for (name, v) in [("c_edit", cEdit), ("c_loc", cLoc)] where !(v >= 0 && v.isFinite) {
+            throw InstructEditError("train: '\(name)' must be a finite number >= 0, got \(v)")
+        }
+        guard cEdit > 0 else { throw InstructEditError("train: 'c_edit' must be above 0: without the edit term there is nothing to learn") }
+        guard !locality.isEmpty else { throw InstructEditError("train: 'locality' needs at least one source (own, neighbour, unrelated)") }
     }
 }
 
