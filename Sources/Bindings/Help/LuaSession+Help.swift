@@ -17,7 +17,10 @@ extension LuaSession {
         guard components.allSatisfy(Self.isIdentifier) else { return nil }
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
-        if pushPath(components, state: L), let text = helpText(forValueAt: -1, state: L) { return text }
+        if pushPath(components, state: L) {
+            if let text = helpText(forValueAt: -1, state: L) { return describedValue(named: name, at: -1, state: L).map { $0 + "\n\n" + text } ?? text }
+            if let text = describedTable(named: name, at: -1, state: L) { return text }
+        }
         // A member of an object: "m:encode" → "Model:encode", "m.config" → "Model.config".
         guard components.count > 1, pushPath(Array(components.dropLast()), state: L),
               let typeName = swiftTypeName(at: -1, state: L) else { return nil }

@@ -1,0 +1,51 @@
+import CLua
+
+/// `?obj` on a value: what the value is, before the help of its type (which lists the methods), and
+/// for a plain table (an eval result, a record) its fields and functions.
+extension LuaSession {
+    /// "m = Model SmolLM2-135M-Instruct.Q4_1 (llama, 30 layers, ...)" for an object of a registered
+    /// type; nil for other values (documented functions and modules describe themselves).
+    func describedValue(named name: String, at index: Int32, state L: OpaquePointer) -> String? {
+        guard lua_type(L, index) == LUA_TUSERDATA else { return nil }
+        return "\(name) = " + LuaFormatter(session: self, state: L).describe(index)
+    }
+
+    /// A table without help of its own: its fields with their types and values, then the names of
+    /// its functions. Another value: its value and type. Nil for nil.
+    func describedTable(named name: String, at index: Int32, state L: OpaquePointer) -> String? {
+        guard lua_type(L, index) == LUA_TTABLE else {
+            guard lua_type(L, index) != LUA_TNIL else { return nil }
+            return "\(name) = \(summary(at: lua_absindex(L, index), state: L)) (\(LuaStack(state: L, session: self).typeName(at: index)))"
+        }
+        let table = lua_absindex(L, index)
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        var fields: [(String, String, String)] = []
+        var functions: [String] = []
+        var count = 0
+        lua_pushnil(L)
+        while lua_next(L, table) != 0 {
+            count += 1
+            let key = lua_type(L, -2) == LUA_TSTRING ? LuaStack(state: L, session: self).string(at: -2) : nil
+            if let key, Self.isIdentifier(key) {
+                if lua_type(L, -1) == LUA_TFUNCTION {
+                    functions.append(key)
+                } else {
+                    fields.append((key, LuaStack(state: L, session: self).typeName(at: -1), summary(at: lua_gettop(L), state: L)))
+                }
+            }
+            ie_lua_pop(L, 1)
+        }
+        let length = Int(lua_rawlen(L, table))
+        var lines = ["\(name): a table of \(count) entr\(count == 1 ? "y" : "ies")" + (length > 0 ? ", \(length) in sequence" : "")]
+        if !fields.isEmpty {
+            let width = min(24, fields.map(\.0.count).max() ?? 0)
+            lines.append("fields:")
+            for (key, type, value) in fields.sorted(by: { $0.0 < $1.0 }) {
+                lines.append("  \(key.padding(toLength: max(width, key.count), withPad: " ", startingAt: 0))  \(type): \(value)")
+            }
+        }
+        if !functions.isEmpty { lines.append("functions: " + functions.sorted().map { "\(name).\($0)" }.joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
+    }
+}
