@@ -3,11 +3,11 @@ import CLua
 /// `?obj` on a value: what the value is, before the help of its type (which lists the methods), and
 /// for a plain table (an eval result, a record) its fields and functions.
 extension LuaSession {
-    /// "m = Model SmolLM2-135M-Instruct.Q4_1 (llama, 30 layers, ...)" for an object of a registered
+    /// "m: Model, SmolLM2-135M-Instruct.Q4_1 (llama, 30 layers, ...)" for an object of a registered
     /// type; nil for other values (documented functions and modules describe themselves).
     func describedValue(named name: String, at index: Int32, state L: OpaquePointer) -> String? {
         guard lua_type(L, index) == LUA_TUSERDATA else { return nil }
-        return "\(name) = " + LuaFormatter(session: self, state: L).describe(index)
+        return "\(name): \(LuaStack(state: L, session: self).typeName(at: index)), \(summary(at: lua_absindex(L, index), state: L))"
     }
 
     /// A table without help of its own: its fields with their types and values, then the names of

@@ -5,7 +5,7 @@ import Foundation
 /// labels, axis labels and legend, in `width` columns. The charts of a grid come one below the other.
 public enum TextPlot {
     /// The scene as lines of text (no trailing newline). `height` is the rows of one chart's plot
-    /// area (default: from the scene's aspect ratio, 8...24).
+    /// area (default: from the scene's aspect ratio, 8...24 rows; 17 for 80 columns).
     public static func render(_ scene: PlotScene, width: Int = 80, height: Int? = nil,
                               colour: TerminalColour = .none) throws -> String {
         guard !scene.charts.isEmpty else { throw InstructEditError("plot: the scene has no charts") }
@@ -13,7 +13,7 @@ public enum TextPlot {
         let width = Swift.max(30, Swift.min(width, 400))
         let aspect = scene.height / Swift.max(scene.width / Double(Swift.min(scene.columns, scene.charts.count)), 1)
         let rows = height.map { Swift.max(4, Swift.min($0, 200)) }
-            ?? Swift.max(8, Swift.min(24, Int((Double(width) * aspect * 0.45).rounded())))
+            ?? Swift.max(8, Swift.min(24, Int((Double(width) * aspect * 0.3).rounded())))
         var lines: [String] = []
         if !scene.title.isEmpty { lines.append(centered(scene.title, width)) }
         for (i, chart) in scene.charts.enumerated() {
