@@ -74,7 +74,7 @@ public final class ActivationHooks {
         guard tensor.shape == shape, tensor.data.count == count else {
             throw InstructEditError("hook \(name): the replacement has size \(Tensor.describe(tensor.shape)), the activation \(Tensor.describe(shape))")
         }
-        _ = tensor.data.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: count) }
+        tensor.data.withUnsafeBufferPointer { if let base = $0.baseAddress { p.update(from: base, count: count) } }
         return true
     }
 }
