@@ -12,7 +12,7 @@ final class ReadmeTests: BinaryTestCase {
         guard let start = readme.range(of: "\n## Research in the REPL\n") else { return [] }
         let section = readme[start.upperBound...].components(separatedBy: "\n## ").first ?? ""
         var blocks: [[String]] = []
-        var inside = false
+        var inside = false, replaying = false
         for line in section.components(separatedBy: "\n") {
             if line.hasPrefix("```") {
                 inside = line == "```text"
@@ -20,8 +20,14 @@ final class ReadmeTests: BinaryTestCase {
                 continue
             }
             guard inside else { continue }
+            // What :load echoes while it replays is not typed.
+            if replaying {
+                replaying = !line.hasPrefix("loaded ")
+                continue
+            }
             if let range = line.range(of: #"^\[\d+\]> "#, options: .regularExpression) {
                 blocks[blocks.count - 1].append(String(line[range.upperBound...]))
+                replaying = line[range.upperBound...].hasPrefix(":load ")
             } else if let range = line.range(of: #"^ *\.\.\.> "#, options: .regularExpression) {
                 blocks[blocks.count - 1].append(String(line[range.upperBound...]))
             }
