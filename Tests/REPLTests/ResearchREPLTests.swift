@@ -75,7 +75,7 @@ final class ResearchREPLTests: BinaryTestCase {
         terminal.expect(" s)")
         terminal.send(":time off\r")
         terminal.expect("timing off")
-        terminal.send("sys.sleep(0.7); 'slept'\r")
+        terminal.send("sys.sleep(0.7) print('slept')\r")
         terminal.expect("slept")
         terminal.expect("[4]> ")
         terminal.send(":time on\r")

@@ -3,6 +3,23 @@ import CLua
 /// `?obj` on a value: what the value is, before the help of its type (which lists the methods), and
 /// for a plain table (an eval result, a record) its fields and functions.
 extension LuaSession {
+    /// `?name` on a global path that holds a value (not a registered name): an object is described
+    /// before its type's help, a table or plain value described alone. Nil when `name` is a
+    /// registered name, a documented function or module, or leads nowhere.
+    func describedHelp(for name: String, state L: OpaquePointer) -> String? {
+        guard help.entry(named: name) == nil else { return nil }
+        let components = Self.pathComponents(name)
+        guard components.allSatisfy(Self.isIdentifier) else { return nil }
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        guard pushPath(components, state: L) else { return nil }
+        if let text = helpText(forValueAt: -1, state: L) {
+            return describedValue(named: name, at: -1, state: L).map { $0 + "\n\n" + text }
+        }
+        guard lua_type(L, -1) != LUA_TFUNCTION else { return nil }
+        return describedTable(named: name, at: -1, state: L)
+    }
+
     /// "m: Model, SmolLM2-135M-Instruct.Q4_1 (llama, 30 layers, ...)" for an object of a registered
     /// type; nil for other values (documented functions and modules describe themselves).
     func describedValue(named name: String, at index: Int32, state L: OpaquePointer) -> String? {

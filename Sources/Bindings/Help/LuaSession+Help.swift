@@ -6,7 +6,7 @@ extension LuaSession {
     public func helpText(for name: String) -> String {
         if name.isEmpty { return help.overview() }
         guard let L = state else { return "No help: the Lua session is closed." }
-        return helpText(forName: name, state: L) ?? "No help for '\(name)'."
+        return describedHelp(for: name, state: L) ?? helpText(forName: name, state: L) ?? "No help for '\(name)'."
     }
 
     /// Help for a name as typed after `?`: a registered name ("model.load", "Model:encode"), or a path
@@ -17,10 +17,7 @@ extension LuaSession {
         guard components.allSatisfy(Self.isIdentifier) else { return nil }
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
-        if pushPath(components, state: L) {
-            if let text = helpText(forValueAt: -1, state: L) { return describedValue(named: name, at: -1, state: L).map { $0 + "\n\n" + text } ?? text }
-            if let text = describedTable(named: name, at: -1, state: L) { return text }
-        }
+        if pushPath(components, state: L), let text = helpText(forValueAt: -1, state: L) { return text }
         // A member of an object: "m:encode" → "Model:encode", "m.config" → "Model.config".
         guard components.count > 1, pushPath(Array(components.dropLast()), state: L),
               let typeName = swiftTypeName(at: -1, state: L) else { return nil }

@@ -23,8 +23,6 @@ public final class LanguageModel: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDir) else {
             if path == nil {
                 switch ModelPaths.defaultModelVariable {
-                case "INSTRUCTEDIT_MODEL"?:
-                    throw InstructEditError("the model INSTRUCTEDIT_MODEL names was not found: \(target)")
                 case "INSTRUCTEDIT_HOME"?:
                     throw InstructEditError("default model not found at \(target) (under INSTRUCTEDIT_HOME): run Scripts/setup.sh with the same INSTRUCTEDIT_HOME, or set INSTRUCTEDIT_MODEL")
                 default:
