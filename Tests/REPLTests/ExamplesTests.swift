@@ -135,4 +135,13 @@ final class ExamplesTests: BinaryTestCase {
         XCTAssertTrue(report.contains("the edit first shows at layer 2 of 4"), report)
         XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 2, report)
     }
+
+    func testActivationPatching() throws {
+        let report = try render("activation_patching")
+        XCTAssertTrue(report.contains("4 blocks: "), report)
+        XCTAssertTrue(report.contains("patched runs"), report)
+        XCTAssertTrue(report.contains("largest restoration "), report)
+        XCTAssertTrue(report.contains("block  4: best position"), report)
+        XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 1, report)
+    }
 }

@@ -6,7 +6,7 @@ extension LuaSession {
     public func helpText(for name: String) -> String {
         if name.isEmpty { return help.overview() }
         guard let L = state else { return "No help: the Lua session is closed." }
-        return helpText(forName: name, state: L) ?? "No help for '\(name)'."
+        return describedHelp(for: name, state: L) ?? helpText(forName: name, state: L) ?? "No help for '\(name)'."
     }
 
     /// Help for a name as typed after `?`: a registered name ("model.load", "Model:encode"), or a path

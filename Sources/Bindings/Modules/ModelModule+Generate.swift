@@ -24,6 +24,7 @@ extension ModelModule {
 
             var callbackError: (any Error)?
             let generator = Generator(weights: m.model.weights, tokenizer: m.model.tokenizer)
+            generator.hooks = try LuaHookSet(args, m).activationHooks
             let result = try generator.generate(prompt: prompt, parameters: p) { piece in
                 switch stream {
                 case .none:

@@ -8,20 +8,23 @@ extension ModelModule {
                  summary: "Logits at every position (row t scores the token after position t).",
                  example: "t = m:logits(\"The capital of France is\")") { m, args in
             let ids = try tokens(args, 2, m)
-            return [.object(TensorBox(try LlamaForward.logits(m.model.weights, tokens: ids)))]
+            let hooks = try LuaHookSet(args, m).activationHooks
+            return [.object(TensorBox(try LlamaForward.logits(m.model.weights, tokens: ids, hooks: hooks)))]
         }
         t.method("topk", signature: "m:topk(text or ids [, k=5]) -> {{id=, token=, logit=, logprob=, prob=}, ...}",
                  summary: "The k most likely next tokens after the text, best first.",
                  example: "m:topk(\"The capital of France is\", 3)[1].token  --> \" Paris\"") { m, args in
             let ids = try tokens(args, 2, m)
             let k = try topK(args, 3, m)
-            return [LuaValue(try Probing.nextTokens(m.model, tokens: ids, k: k).map(\.luaValue))]
+            let hooks = try LuaHookSet(args, m).activationHooks
+            return [LuaValue(try Probing.nextTokens(m.model, tokens: ids, k: k, hooks: hooks).map(\.luaValue))]
         }
         t.method("logprob", signature: "m:logprob(prompt, continuation) -> total, {{id=, token=, logprob=}, ...}",
                  summary: "Log-probability of the continuation after the prompt (natural log), and per token. Prompt and continuation are tokenised separately, as edits and metrics do: start the continuation with its space.",
                  example: "lp, per = m:logprob(\"The capital of France is\", \" Paris\")") { m, args in
             let prompt = try text(args, 2), continuation = try text(args, 3)
-            let tokens = try Probing.continuation(m.model, prompt: prompt, continuation: continuation)
+            let hooks = try LuaHookSet(args, m).activationHooks
+            let tokens = try Probing.continuation(m.model, prompt: prompt, continuation: continuation, hooks: hooks)
             let total = tokens.reduce(0.0) { $0 + Double($1.logProb) }
             return [.number(total), LuaValue(tokens.map(\.luaValue))]
         }
@@ -53,7 +56,8 @@ extension ModelModule {
             let options = try args.options(5)
             let all = try options.bool("all", default: false)
             try options.rejectUnknown()
-            let rows = try Probing.lens(m.model, tokens: ids, layer: layer, k: k, allPositions: all)
+            let hooks = try LuaHookSet(args, m).activationHooks
+            let rows = try Probing.lens(m.model, tokens: ids, layer: layer, k: k, allPositions: all, hooks: hooks)
             guard all else { return [LuaValue(rows[0].map(\.luaValue))] }
             let tok = m.model.tokenizer
             return [.array(rows.enumerated().map { t, top in

@@ -7,6 +7,8 @@ import Foundation
 final class LuaModel {
     let model: LanguageModel
     let identity: EditorCheckpoint.ModelIdentity
+    /// Hooks set so far (m:hook), for their ids.
+    var hookCount = 0
 
     init(_ model: LanguageModel) {
         self.model = model
@@ -60,6 +62,8 @@ enum ModelModule: LuaModule {
             registerProbing(t)
             registerGeneration(t)
             registerEdits(t)
+            registerActivations(t)
+            registerEditFiles(t)
         }
         try registerEffectType(module)
         module.function("load", signature: "model.load([path]) -> Model",

@@ -47,7 +47,8 @@ struct PlotInput {
 
     /// Reads the settings every plot shares (title, labels, legend, grid, size, path), checks that no
     /// unknown field is left, draws `content`, writes `<path>.svg` and `<path>.png`, and records the
-    /// PNG as a figure of the session.
+    /// PNG as a figure of the session. Where the session writes no files unasked (the REPL) and no
+    /// path is given, it only records the scene, for the terminal, and returns nothing.
     func finish(_ content: Chart.Content, xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil) throws -> [LuaValue] {
         var chart = Chart(content, title: try options.string("title", default: ""),
                           xLabel: try options.string("xlabel", default: ""), yLabel: try options.string("ylabel", default: ""))
@@ -58,9 +59,15 @@ struct PlotInput {
         let path = try options.string("path")
         try options.rejectUnknown()
         let scene = PlotScene(chart, width: width, height: height)
+        let title = chart.title.isEmpty ? "\(kind) plot" : chart.title
+        guard path != nil || args.session.writesFigureFiles else {
+            try args.blaming(1) { _ = try Plot.svg(scene) }   // the checks writing it would make
+            args.session.recordFigure(path: "", title: title, scene: scene)
+            return []
+        }
         let base = try path ?? args.session.newFigurePath(stem: kind, extension: "png")
         let written = try args.blaming(1) { try Plot.write(scene, to: base) }
-        args.session.recordFigure(path: written.png, title: chart.title.isEmpty ? "\(kind) plot" : chart.title)
+        args.session.recordFigure(path: written.png, title: title, scene: scene)
         return [["svg": .string(written.svg), "png": .string(written.png)]]
     }
 }

@@ -3,6 +3,7 @@ extension LuaSession {
     /// comment for a complete example) and append it here.
     public static let standardModules: [any LuaModule.Type] = [
         HelpModule.self,
+        IntrospectionModule.self,
         SysModule.self,
         ModelModule.self,
         EditorModule.self,

@@ -25,10 +25,15 @@ public final class LuaSession: @unchecked Sendable {
     /// Where plot functions write images when the user gives no path. The notebook points it at the
     /// folder beside its report; created on first use by `newFigurePath`.
     public var figureDirectory: String = "figures"
+    /// Whether plot functions given no path write image files. Notebooks and scripts do; the REPL
+    /// draws figures in the terminal instead and writes files only when a path is given.
+    public var writesFigureFiles = true
     /// Figures recorded since the last `takeFigures()`.
     public private(set) var figures: [LuaFigure] = []
     private var figureCounter = 0
 
+    /// The globals a fresh session has (Lua's and the modules'); `who()` lists the others.
+    var builtinGlobals: Set<String> = []
     /// Number of cells run in `.cell` mode; cell `n`'s first value is the global `_n`.
     public private(set) var cellCount = 0
     /// Depth of Swift → Lua calls in progress, so only the outermost manages interrupts.
@@ -51,6 +56,7 @@ public final class LuaSession: @unchecked Sendable {
             close()
             throw error
         }
+        builtinGlobals = globalNames()
     }
 
     deinit { close() }
@@ -72,7 +78,7 @@ public final class LuaSession: @unchecked Sendable {
     }
 
     private func createRegistryTables(_ L: OpaquePointer) {
-        for (key, mode) in [(RegistryKey.objects, "v"), (RegistryKey.helpNames, "k")] {
+        for (key, mode) in [(RegistryKey.objects, "v"), (RegistryKey.helpNames, "k"), (RegistryKey.hooks, "k")] {
             ie_lua_newtable(L)
             ie_lua_newtable(L)
             lua_pushstring(L, mode)
@@ -251,9 +257,10 @@ public final class LuaSession: @unchecked Sendable {
 
     // MARK: Figures
 
-    /// Notes that a plot function wrote an image, so the notebook can show it under the cell.
-    public func recordFigure(path: String, title: String) {
-        figures.append(LuaFigure(path: path, title: title))
+    /// Notes that a plot function made a figure (an image at `path`, "" when no file was written),
+    /// so the notebook can show it under the cell and the REPL in the terminal.
+    public func recordFigure(path: String, title: String, scene: PlotScene? = nil) {
+        figures.append(LuaFigure(path: path, title: title, scene: scene))
     }
 
     /// Returns and forgets the figures recorded so far.
@@ -287,6 +294,8 @@ enum RegistryKey {
     static let objects = "instructedit.objects"
     /// Weak-keyed: function or module table → its help name.
     static let helpNames = "instructedit.helpnames"
+    /// Weak-keyed: model userdata → its hooks, {{id=, name=, fn=}, ...} (see ModelModule+Hooks).
+    static let hooks = "instructedit.hooks"
 }
 
 /// How `LuaSession.run` treats its code.
@@ -297,15 +306,21 @@ public enum LuaRunMode: Sendable {
     case chunk
 }
 
-/// An image a plot function wrote, with the title it showed.
+/// A figure a plot function made: the image it wrote ("" if none), the title it showed, and the
+/// scene itself, for drawing it again elsewhere (in the terminal).
 public struct LuaFigure: Sendable, Equatable {
     public let path: String
     public let title: String
+    public let scene: PlotScene?
 
-    public init(path: String, title: String) {
+    public init(path: String, title: String, scene: PlotScene? = nil) {
         self.path = path
         self.title = title
+        self.scene = scene
     }
+
+    /// Same file and title (scenes are not compared).
+    public static func == (a: LuaFigure, b: LuaFigure) -> Bool { a.path == b.path && a.title == b.title }
 }
 
 /// The outcome of running a cell, chunk or script.

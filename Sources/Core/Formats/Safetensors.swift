@@ -19,6 +19,8 @@ final class SafetensorsFile: @unchecked Sendable {
 
     let path: String
     let entries: [String: Entry]
+    /// The header's `__metadata__` strings.
+    let metadata: [String: String]
     private let file: MappedFile
 
     init(path: String) throws {
@@ -60,6 +62,7 @@ final class SafetensorsFile: @unchecked Sendable {
             entries[name] = Entry(name: name, dtype: dtype, shape: shape, fileOffset: start + offs[0])
         }
         self.entries = entries
+        metadata = json["__metadata__"] as? [String: String] ?? [:]
     }
 
     func data(_ e: Entry) -> UnsafeRawPointer { file.bytes.baseAddress! + e.fileOffset }
@@ -74,8 +77,9 @@ final class SafetensorsFile: @unchecked Sendable {
     }
 
     /// Encodes named row-major tensors as a safetensors file (written atomically).
-    static func write(_ tensors: [(name: String, shape: [Int], values: [Float], dtype: DType)], to path: String) throws {
-        var header: [String: Any] = [:]
+    static func write(_ tensors: [(name: String, shape: [Int], values: [Float], dtype: DType)], to path: String,
+                      metadata: [String: String] = [:]) throws {
+        var header: [String: Any] = metadata.isEmpty ? [:] : ["__metadata__": metadata]
         var body = Data()
         for t in tensors {
             guard t.shape.reduce(1, *) == t.values.count else {

@@ -63,6 +63,8 @@ public struct GenerationResult: Sendable, Equatable {
 public final class Generator {
     public let weights: LlamaWeights
     public let tokenizer: any Tokenizer
+    /// Run during every forward pass of `generate` (the prompt's, then each new token's).
+    public var hooks: ActivationHooks?
 
     public init(weights: LlamaWeights, tokenizer: any Tokenizer) {
         self.weights = weights
@@ -86,6 +88,7 @@ public final class Generator {
 
         let clock = ContinuousClock(), t0 = clock.now
         let decoder = LlamaDecoder(weights, capacity: prompt.count + p.maxTokens - 1)
+        decoder.hooks = hooks
         var logits = try decoder.append(prompt)
         let t1 = clock.now
         result.promptSeconds = seconds(t1 - t0)

@@ -22,7 +22,12 @@ public final class LanguageModel: @unchecked Sendable {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDir) else {
             if path == nil {
-                throw InstructEditError("default model not found at \(target): run Scripts/setup.sh (or set INSTRUCTEDIT_MODEL)")
+                switch ModelPaths.defaultModelVariable {
+                case "INSTRUCTEDIT_HOME"?:
+                    throw InstructEditError("default model not found at \(target) (under INSTRUCTEDIT_HOME): run Scripts/setup.sh with the same INSTRUCTEDIT_HOME, or set INSTRUCTEDIT_MODEL")
+                default:
+                    throw InstructEditError("default model not found at \(target): run Scripts/setup.sh (or set INSTRUCTEDIT_MODEL)")
+                }
             }
             throw InstructEditError("model not found: \(target) (a .gguf file or a Hugging Face checkpoint folder)")
         }

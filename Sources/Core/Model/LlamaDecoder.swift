@@ -21,6 +21,9 @@ final class LlamaDecoder {
     /// Positions decoded so far.
     var count: Int { cache.count }
 
+    /// Run at every block of `append` (they see the new rows only: [T, dim], patterns [heads, T, keys]).
+    var hooks: ActivationHooks?
+
     /// Runs `tokens` at positions count..., returns the logits after the last of them ([vocab]).
     func append(_ tokens: [Int]) throws -> [Float] {
         let c = weights.config, T = tokens.count, pos0 = cache.count
@@ -32,7 +35,11 @@ final class LlamaDecoder {
         LlamaForward.embed(weights, tokens: tokens, into: a.input.p)
         for l in 0..<c.layers {
             try Interrupt.check()
-            LlamaBlock.forward(weights, layer: l, a, pos0: pos0, cache: cache.layer(l), rope: rope, out: a.input.p)
+            if let hooks {
+                try LlamaBlock.forward(weights, layer: l, a, pos0: pos0, cache: cache.layer(l), rope: rope, out: a.input.p, hooks: hooks)
+            } else {
+                LlamaBlock.forward(weights, layer: l, a, pos0: pos0, cache: cache.layer(l), rope: rope, out: a.input.p)
+            }
         }
         cache.count = pos0 + T
         RMSNorm.forward(a.input.p + (T - 1) * c.dim, weights.pointer(weights.finalNorm), rows: 1, dim: c.dim,

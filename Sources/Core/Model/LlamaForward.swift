@@ -1,11 +1,11 @@
 /// Inference passes over a whole sequence (no KV cache): logits, hidden states, attention maps.
 public enum LlamaForward {
-    /// Logits at every position, [T, vocab].
-    public static func logits(_ w: LlamaWeights, tokens: [Int]) throws -> Tensor {
+    /// Logits at every position, [T, vocab]; `hooks` see and may change the activations they name.
+    public static func logits(_ w: LlamaWeights, tokens: [Int], hooks: ActivationHooks? = nil) throws -> Tensor {
         try validate(w, tokens: tokens, in: "logits")
         let c = w.config, T = tokens.count
         let a = LlamaBlockActivations(c, rows: T)
-        try runBlocks(w, tokens: tokens, 0..<c.layers, a)
+        try runBlocks(w, tokens: tokens, 0..<c.layers, a, hooks: hooks)
         let normed = FloatBuffer(T * c.dim), rstd = FloatBuffer(T)
         RMSNorm.forward(a.input.p, w.pointer(w.finalNorm), rows: T, dim: c.dim, eps: c.normEps,
                         out: normed.p, rstd: rstd.p)
@@ -76,14 +76,19 @@ public enum LlamaForward {
     }
 
     /// Runs `blocks` in place on `a.input` (embedding `tokens` first when given), calling `after`
-    /// with each block's index once its output is in `a.input`.
+    /// with each block's index once its output is in `a.input`. With hooks, the blocks run the
+    /// hooked forward.
     static func runBlocks(_ w: LlamaWeights, tokens: [Int]?, _ blocks: Range<Int>, _ a: LlamaBlockActivations,
-                          after: (Int) -> Void = { _ in }) throws {
+                          hooks: ActivationHooks? = nil, after: (Int) -> Void = { _ in }) throws {
         if let tokens { embed(w, tokens: tokens, into: a.input.p) }
         let rope = RopeTable.shared(w.config)
         for l in blocks {
             try Interrupt.check()
-            LlamaBlock.forward(w, layer: l, a, rope: rope, out: a.input.p)
+            if let hooks {
+                try LlamaBlock.forward(w, layer: l, a, rope: rope, out: a.input.p, hooks: hooks)
+            } else {
+                LlamaBlock.forward(w, layer: l, a, rope: rope, out: a.input.p)
+            }
             after(l)
         }
     }

@@ -16,4 +16,12 @@ public enum ModelPaths {
         if let m = ProcessInfo.processInfo.environment["INSTRUCTEDIT_MODEL"], !m.isEmpty { return m }
         return home + "/models/" + defaultFileName
     }
+
+    /// Which setting chose `defaultModel`, for messages: "INSTRUCTEDIT_MODEL", "INSTRUCTEDIT_HOME",
+    /// or nil for the built-in ~/.instructedit.
+    public static var defaultModelVariable: String? {
+        let env = ProcessInfo.processInfo.environment
+        for name in ["INSTRUCTEDIT_MODEL", "INSTRUCTEDIT_HOME"] where !(env[name] ?? "").isEmpty { return name }
+        return nil
+    }
 }

@@ -43,22 +43,23 @@ public struct PromptEffect: Sendable, Equatable {
 /// then the head on the rows asked for only (the head is the costliest matrix of a small model).
 public enum Probing {
     /// The `k` best next tokens after `tokens` (the last position of the full model).
-    public static func nextTokens(_ model: LanguageModel, tokens: [Int], k: Int) throws -> [TokenScore] {
-        try lens(model, tokens: tokens, layer: model.config.layers, k: k, allPositions: false)[0]
+    public static func nextTokens(_ model: LanguageModel, tokens: [Int], k: Int,
+                                  hooks: ActivationHooks? = nil) throws -> [TokenScore] {
+        try lens(model, tokens: tokens, layer: model.config.layers, k: k, allPositions: false, hooks: hooks)[0]
     }
 
     /// Logit lens: the residual stream after `layer` blocks (0 = the embeddings, `layers` = the
     /// model's own output) through the final norm and the LM head; the `k` best tokens at every
     /// position, or at the last one only.
     public static func lens(_ model: LanguageModel, tokens: [Int], layer: Int, k: Int,
-                            allPositions: Bool) throws -> [[TokenScore]] {
+                            allPositions: Bool, hooks: ActivationHooks? = nil) throws -> [[TokenScore]] {
         let c = model.config
         guard (0...c.layers).contains(layer) else {
             throw InstructEditError("lens: layer \(layer) is out of range (0 = embeddings … \(c.layers) = last block)")
         }
         try checkK(k, vocab: c.vocab, in: "lens")
         let rows = allPositions ? Array(tokens.indices) : [tokens.count - 1]
-        let logits = try headLogits(model.weights, tokens: tokens, afterBlocks: layer, rows: rows, in: "lens")
+        let logits = try headLogits(model.weights, tokens: tokens, afterBlocks: layer, rows: rows, in: "lens", hooks: hooks)
         return logits.withUnsafeBufferPointer { p in
             rows.indices.map { r in
                 topTokens(UnsafeBufferPointer(rebasing: p[(r * c.vocab)..<((r + 1) * c.vocab)]), k: k, tokenizer: model.tokenizer)
@@ -68,13 +69,15 @@ public enum Probing {
 
     /// Per-token log-probabilities of `continuation` after `prompt`, tokenised separately as the
     /// edit losses and metrics do (`TeacherForcing`), so the figures agree with evaluation.
-    public static func continuation(_ model: LanguageModel, prompt: String, continuation: String) throws -> [ContinuationToken] {
-        try read(model, prompt: prompt, target: continuation, k: 1).target
+    public static func continuation(_ model: LanguageModel, prompt: String, continuation: String,
+                                    hooks: ActivationHooks? = nil) throws -> [ContinuationToken] {
+        try read(model, prompt: prompt, target: continuation, k: 1, hooks: hooks).target
     }
 
     /// The `k` best next tokens after `prompt` and, with a target, its per-token log-probabilities
     /// (one forward pass for both).
-    public static func read(_ model: LanguageModel, prompt: String, target: String?, k: Int) throws -> PromptReading {
+    public static func read(_ model: LanguageModel, prompt: String, target: String?, k: Int,
+                            hooks: ActivationHooks? = nil) throws -> PromptReading {
         let c = model.config, tok = model.tokenizer
         try checkK(k, vocab: c.vocab, in: "read")
         let tf: TeacherForcing
@@ -85,7 +88,7 @@ public enum Probing {
             guard !ids.isEmpty else { throw InstructEditError("empty prompt") }
             tf = TeacherForcing(input: ids, answer: [], positions: [ids.count - 1])
         }
-        let logits = try headLogits(model.weights, tokens: tf.input, afterBlocks: c.layers, rows: tf.positions, in: "read")
+        let logits = try headLogits(model.weights, tokens: tf.input, afterBlocks: c.layers, rows: tf.positions, in: "read", hooks: hooks)
         return logits.withUnsafeBufferPointer { p in
             let row = { (r: Int) in UnsafeBufferPointer(rebasing: p[(r * c.vocab)..<((r + 1) * c.vocab)]) }
             let top = topTokens(row(0), k: k, tokenizer: tok)
@@ -148,11 +151,11 @@ public enum Probing {
 
     /// Logits (rows.count, vocab) of the residual after `afterBlocks` blocks, at positions `rows`.
     static func headLogits(_ w: LlamaWeights, tokens: [Int], afterBlocks layers: Int, rows: [Int],
-                           in function: String) throws -> [Float] {
+                           in function: String, hooks: ActivationHooks? = nil) throws -> [Float] {
         try LlamaForward.validate(w, tokens: tokens, in: function)
         let c = w.config, T = tokens.count, R = rows.count
         let a = LlamaBlockActivations(c, rows: T)
-        try LlamaForward.runBlocks(w, tokens: tokens, 0..<layers, a)
+        try LlamaForward.runBlocks(w, tokens: tokens, 0..<layers, a, hooks: hooks)
         let picked = FloatBuffer(R * c.dim), normed = FloatBuffer(R * c.dim), rstd = FloatBuffer(R)
         for (r, t) in rows.enumerated() { (picked.p + r * c.dim).update(from: a.input.p + t * c.dim, count: c.dim) }
         RMSNorm.forward(picked.p, w.pointer(w.finalNorm), rows: R, dim: c.dim, eps: c.normEps, out: normed.p, rstd: rstd.p)

@@ -13,13 +13,19 @@ public enum Plot {
     /// The scene as PNG bytes, rendered at `scale` pixels per unit (2: a 1600×1120 image for the
     /// default 800×560 figure).
     public static func png(_ scene: PlotScene, scale: Double = 2) throws -> Data {
+        let (rgb, width, height) = try raster(scene, scale: scale)
+        return PNGEncoder.encode(rgb: rgb, width: width, height: height)
+    }
+
+    /// The scene as 8-bit RGB rows at `scale` pixels per unit.
+    static func raster(_ scene: PlotScene, scale: Double) throws -> (rgb: [UInt8], width: Int, height: Int) {
         try validate(scene)
         guard scale > 0, scale <= 8, scene.width * scale * scene.height * scale <= 64_000_000 else {
             throw InstructEditError("plot: scale \(scale) for a \(Int(scene.width))×\(Int(scene.height)) figure is out of range")
         }
         var canvas = RasterCanvas(width: scene.width, height: scene.height, scale: scale)
         PlotRenderer.draw(scene, on: &canvas)
-        return PNGEncoder.encode(rgb: canvas.rgbBytes, width: canvas.width, height: canvas.height)
+        return (canvas.rgbBytes, canvas.width, canvas.height)
     }
 
     /// Writes `basePath.svg` and `basePath.png` (a trailing ".svg" or ".png" on `basePath` is

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The REPL's persistent history: whole chunks (a multi-line function is one entry), newest last, at
@@ -6,13 +7,21 @@ import Foundation
 struct History {
     static let limit = 1000
 
-    /// `$INSTRUCTEDIT_HISTORY`, else `~/.instructedit/history`.
-    static var defaultPath: String {
-        if let path = ProcessInfo.processInfo.environment["INSTRUCTEDIT_HISTORY"], !path.isEmpty { return path }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".instructedit/history").path
+    /// `$INSTRUCTEDIT_HISTORY`, else `history` in `$INSTRUCTEDIT_HOME` (default ~/.instructedit, where
+    /// the model is installed too).
+    static var defaultPath: String { defaultLocation.path }
+
+    /// The path, and the variable that chose it (nil: the built-in default), for messages.
+    static var defaultLocation: (path: String, variable: String?) {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["INSTRUCTEDIT_HISTORY"], !path.isEmpty { return (path, "INSTRUCTEDIT_HISTORY") }
+        let home = (ModelPaths.home as NSString).appendingPathComponent("history")
+        return (home, (env["INSTRUCTEDIT_HOME"] ?? "").isEmpty ? nil : "INSTRUCTEDIT_HOME")
     }
 
     let path: String
+    /// The environment variable that chose `path`, named when it cannot be written.
+    var variable: String?
     private(set) var entries: [String]
     private var warned = false
 
@@ -37,7 +46,8 @@ struct History {
             let text = entries.map(Self.encode).joined(separator: "\n") + "\n"
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            if !warned { Console.err("instructedit: cannot save the history to \(path): \(error.localizedDescription)") }
+            let chosen = variable.map { " (chosen by \($0))" } ?? ""
+            if !warned { Console.err("instructedit: cannot save the history to \(path)\(chosen): \(error.localizedDescription)") }
             warned = true
         }
     }

@@ -4,9 +4,11 @@ import Bindings
 enum TerminalREPL {
     static func run(_ session: LuaSession) -> Int32 {
         let style = Style.forStandardOutput()
-        var history = History(path: History.defaultPath)
+        let location = History.defaultLocation
+        var history = History(path: location.path)
+        history.variable = location.variable
         let editor = LineEditor(history: history.entries) { text in session.completions(for: text) }
-        let evaluator = Evaluator(session: session, style: style)
+        let evaluator = Evaluator(session: session, style: style, figures: .fromEnvironment(colours: style.enabled))
         Console.out(style.dim("InstructEdit on Lua 5.4. help() lists the modules, :help the REPL commands, Ctrl-D leaves."))
         while true {
             let number = "[\(session.cellCount + 1)]"
