@@ -87,6 +87,19 @@ enum EditorModule: LuaModule {
                 let requests = try requests(args, 3)
                 return [.object(try ed.editor(for: m).edit(m.model, requests))]
             }
+            t.method("save", signature: "ed:save(path [, {half=false}])",
+                     summary: "Writes a trained MEND editor to a checkpoint file (atomically), for the model it belongs to; half=true stores its weights in half precision (half the size, for sharing).",
+                     example: "ed:save(\"my-editor.ckpt\", {half=true})") { ed, args in
+                let path = try args.checkString(2)
+                let options = try args.options(3)
+                let half = try options.bool("half", default: false)
+                try options.rejectUnknown()
+                guard case .mend(let editor) = ed.kind, let identity = ed.identity else {
+                    throw InstructEditError("ed:save: only a MEND editor loaded from a checkpoint or trained by train.run knows its model and can be saved")
+                }
+                try EditorCheckpoint(model: identity, editor: editor).write(to: path, precision: half ? .half : .single)
+                return []
+            }
             t.field("method", summary: "\"mend\" or \"ft-l\".") { .string($0.method) }
             t.field("rank", summary: "The rank of a MEND editor's networks (nil for FT-L).") { ed in ed.rank.map { .int($0) } ?? .nil }
             t.field("weights", summary: "Names of the weights it edits (nil while an untrained editor has not met a model, or FT-L uses its default).") { ed in
