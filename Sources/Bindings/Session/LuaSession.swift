@@ -268,7 +268,7 @@ public final class LuaSession: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: figureDirectory, withIntermediateDirectories: true)
         } catch {
-            throw InstructEditError("cannot create the figure folder \(figureDirectory): \(error.localizedDescription)")
+            throw InstructEditError("cannot create the figure folder \(figureDirectory): \(FileAccess.reason(error))")
         }
         while true {
             figureCounter += 1
