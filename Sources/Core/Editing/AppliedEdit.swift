@@ -19,9 +19,10 @@ public final class AppliedEdit: @unchecked Sendable {
     private var originals: [(ParamRef, [Float])]
 
     /// `deltaNorms`, when the editor knows them (in target order), saves a pass over every changed
-    /// weight; otherwise they are measured from the weights against `originals`.
+    /// weight; otherwise they are measured from the weights against `originals`. An edit that left
+    /// a non-finite weight (a step size of 1e30) is rolled back and reported instead of recorded.
     init(model: LanguageModel, method: String, requests: [EditRequest], originals: [(ParamRef, [Float])],
-         lossBefore: Float, seconds: Double, deltaNorms: [Float]? = nil) {
+         lossBefore: Float, seconds: Double, deltaNorms: [Float]? = nil) throws {
         self.model = model
         self.method = method
         self.requests = requests
@@ -38,6 +39,10 @@ public final class AppliedEdit: @unchecked Sendable {
                 return (p.name, Float(s.squareRoot()))
             }
         }
+        if let bad = Self.nonFiniteWeight(model, originals, self.deltaNorms.map(\.norm)) {
+            Self.restore(model, originals)
+            throw InstructEditError("\(method) edit rolled back: it made weight '\(bad)' non-finite (NaN or infinite); a smaller step size or learning rate may help")
+        }
         self.id = model.editLog.nextID()
         model.editLog.push(self)
     }
@@ -48,13 +53,28 @@ public final class AppliedEdit: @unchecked Sendable {
         if let last = model.editLog.applied.last, last !== self {
             throw InstructEditError("edit #\(id) cannot be undone while edit #\(last.id), applied after it, is still applied: undo #\(last.id) first")
         }
+        Self.restore(model, originals)
+        isApplied = false
+        model.editLog.pop(self)
+        originals = []
+    }
+
+    /// Puts the snapshots back and hands their buffers to the log for reuse.
+    private static func restore(_ model: LanguageModel, _ originals: [(ParamRef, [Float])]) {
         for (p, old) in originals {
             _ = old.withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
         }
-        isApplied = false
-        model.editLog.pop(self)
         model.editLog.recycle(originals.map(\.1))
-        originals = []
+    }
+
+    /// The first changed weight holding a NaN or infinity, or nil. A finite ‖ΔW‖ below 1e30 rules
+    /// that out without a pass over the weight (weights are far below Float's 3.4e38), so only a
+    /// suspicious norm costs a scan.
+    private static func nonFiniteWeight(_ model: LanguageModel, _ originals: [(ParamRef, [Float])], _ norms: [Float]) -> String? {
+        for ((p, _), norm) in zip(originals, norms) where !(norm < 1e30) {
+            if model.weights.buffer(p).contains(where: { !$0.isFinite }) { return p.name }
+        }
+        return nil
     }
 
     /// Snapshots `params` of `model` (call before changing them), into recycled buffers where the

@@ -37,7 +37,7 @@ public enum FileAccess {
     }
 
     /// Why `path` cannot be read as a file, or nil if it looks readable.
-    static func readProblem(_ path: String) -> String? {
+    public static func readProblem(_ path: String) -> String? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
         if isDirectory.boolValue { return "it is a directory, expected a file" }
@@ -47,7 +47,7 @@ public enum FileAccess {
     /// Why `path` cannot be written, or nil if it looks writable: an existing directory in its
     /// place, a parent that is a file, or a folder without write permission (the nearest existing
     /// ancestor is checked, as missing folders are created).
-    static func writeProblem(_ path: String) -> String? {
+    public static func writeProblem(_ path: String) -> String? {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -82,7 +82,7 @@ public enum FileAccess {
     }
 
     /// The path with symbolic links resolved, for comparing an output with an input.
-    static func canonical(_ path: String) -> String {
+    public static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 }
