@@ -16,14 +16,14 @@ final class BadInputTests: XCTestCase {
         }
         // Shapes that stay inside the budget through a zero still work, and so do their reductions.
         XCTAssertEqual(lua.values("local t = tensor.zeros(0, 1000, 1000):sum(1); return t:size()[1], t:size()[2], t:sum()"),
-                       ["1000", "1000", "0"])
+                       ["1000", "1000", "0.0"])
         // Operations whose result outgrows both operands: broadcasting and products through k = 0.
         for code in ["tensor.zeros(2^20, 1) + tensor.zeros(1, 2^20)",
                      "tensor.zeros(2^20, 0):mm(tensor.zeros(0, 2^20))",
                      "tensor.zeros(2^20):outer(tensor.zeros(2^20))",
                      "tensor.zeros(0):reshape(0, 2^40, 2^40)"] {
             let message = lua.errorMessage("return \(code)")
-            XCTAssertTrue(message.contains("too large"), "\(code): \(message)")
+            XCTAssertTrue(message.contains("too large") || message.contains("more than 1073741824 elements"), "\(code): \(message)")
         }
         XCTAssertEqual(lua.values("return 1 + 1"), ["2"], "the session is alive")
     }
@@ -45,7 +45,8 @@ final class BadInputTests: XCTestCase {
         for make in ["editor.mend(m, {rank=4, step_size=1e30})", "editor.ft({lr=1e30, eps=1e30, steps=3})"] {
             let message = lua.errorMessage("local ed = \(make); return ed:edit(m, {prompt='the cat is in', target=' paris'})")
             XCTAssertTrue(message.contains("rolled back") && message.contains("non-finite"), "\(make): \(message)")
-            XCTAssertEqual(Array(model.weights.slab), original, "\(make): the weights are restored")
+            XCTAssertTrue(Array(model.weights.slab) == original, "\(make): the weights are restored")
+            XCTAssertTrue(!lua.value("return m:logits('the cat'):sum()").contains("nan"), "\(make): finite logits")
             XCTAssertEqual(lua.values("return #m:edits()"), ["0"], "\(make): no edit is recorded")
         }
     }

@@ -23,8 +23,12 @@ extension ModelModule {
             try options.rejectUnknown()
 
             var callbackError: (any Error)?
+            var soFar = ""
             let generator = Generator(weights: m.model.weights, tokenizer: m.model.tokenizer)
-            let result = try generator.generate(prompt: prompt, parameters: p) { piece in
+            let result: GenerationResult
+            do {
+              result = try generator.generate(prompt: prompt, parameters: p) { piece in
+                soFar += piece
                 switch stream {
                 case .none:
                     return true
@@ -40,6 +44,10 @@ extension ModelModule {
                         return false
                     }
                 }
+              }
+            } catch is Interrupted where stream == .none {
+                // Ctrl-C still stops the cell, but the text generated so far is shown, not lost.
+                throw InstructEditError("interrupted after \(soFar.isEmpty ? "no text" : "generating \(soFar.debugDescription)")")
             }
             if case .print = stream {
                 Swift.print("")
@@ -50,7 +58,7 @@ extension ModelModule {
         }
     }
 
-    enum Stream {
+    enum Stream: Equatable {
         case none, print
         /// The callback's position on the Lua stack.
         case function(Int)

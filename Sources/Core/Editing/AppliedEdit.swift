@@ -39,9 +39,9 @@ public final class AppliedEdit: @unchecked Sendable {
                 return (p.name, Float(s.squareRoot()))
             }
         }
-        if let bad = Self.nonFiniteWeight(model, originals, self.deltaNorms.map(\.norm)) {
+        if let problem = Self.breakage(model, originals, self.deltaNorms.map(\.norm), prompt: requests.first?.prompt ?? "") {
             Self.restore(model, originals)
-            throw InstructEditError("\(method) edit rolled back: it made weight '\(bad)' non-finite (NaN or infinite); a smaller step size or learning rate may help")
+            throw InstructEditError("\(method) edit rolled back: \(problem); a smaller step size or learning rate may help")
         }
         self.id = model.editLog.nextID()
         model.editLog.push(self)
@@ -67,12 +67,21 @@ public final class AppliedEdit: @unchecked Sendable {
         model.editLog.recycle(originals.map(\.1))
     }
 
-    /// The first changed weight holding a NaN or infinity, or nil. A finite ‖ΔW‖ below 1e30 rules
-    /// that out without a pass over the weight (weights are far below Float's 3.4e38), so only a
-    /// suspicious norm costs a scan.
-    private static func nonFiniteWeight(_ model: LanguageModel, _ originals: [(ParamRef, [Float])], _ norms: [Float]) -> String? {
-        for ((p, _), norm) in zip(originals, norms) where !(norm < 1e30) {
-            if model.weights.buffer(p).contains(where: { !$0.isFinite }) { return p.name }
+    /// What an edit broke, or nil: a weight that holds a NaN or infinity, or weights finite but so
+    /// large that the model's logits are no longer finite (`step_size=1e30`). A ‖ΔW‖ below 1e6 rules
+    /// both out (real edits change weights by ‖ΔW‖ ≈ 0.1-10), so only a suspicious edit costs a scan
+    /// and one forward pass over its first prompt.
+    private static func breakage(_ model: LanguageModel, _ originals: [(ParamRef, [Float])], _ norms: [Float],
+                                 prompt: String) -> String? {
+        let suspicious = zip(originals, norms).filter { !($0.1 < 1e6) }.map(\.0.0)
+        guard let first = suspicious.first else { return nil }
+        for p in suspicious where model.weights.buffer(p).contains(where: { !$0.isFinite }) {
+            return "it made weight '\(p.name)' non-finite (NaN or infinite)"
+        }
+        let tokens = Array(model.tokenizer.encode(prompt).prefix(model.weights.config.contextLength))
+        guard !tokens.isEmpty, let logits = try? LlamaForward.logits(model.weights, tokens: tokens) else { return nil }
+        if logits.data.contains(where: { !$0.isFinite }) {
+            return "it changed weight '\(first.name)' so much that the model's logits are non-finite"
         }
         return nil
     }
