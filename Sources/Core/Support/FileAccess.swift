@@ -77,7 +77,10 @@ public enum FileAccess {
         case .fileWriteFileExists: return "a file is in the way"
         case .fileWriteOutOfSpace: return "no space left on the device"
         case .fileWriteVolumeReadOnly: return "read-only file system"
-        default: return "I/O error (\(ns.domain) \(ns.code))"
+        case .fileReadInvalidFileName, .fileWriteInvalidFileName: return "invalid file name (too long, or refused by the file system)"
+        case .fileReadCorruptFile: return "the file is unreadable"
+        case .fileReadInapplicableStringEncoding: return "the file is not valid text"
+        default: return "I/O error (code \(ns.code))"
         }
     }
 
