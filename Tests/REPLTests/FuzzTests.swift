@@ -8,11 +8,11 @@ import XCTest
 /// hang kills only that child process: the test names the case from the child's last "case" line,
 /// counts it as a failure, and goes on from the next case in a new process.
 ///
-/// `FUZZ_CASES` sets the number of cases (default 3000, about a minute on the 2-core machine);
+/// `FUZZ_CASES` sets the number of cases (default 10000, about half a minute on the 2-core machine);
 /// `FUZZ_SEED` the seed (default 13). A longer sweep: `FUZZ_CASES=100000 FUZZ_SEED=$RANDOM
 /// swift test -c release -Xswiftc -enable-testing --skip-build --filter FuzzTests`.
 final class FuzzTests: BinaryTestCase {
-    private var cases: Int { ProcessInfo.processInfo.environment["FUZZ_CASES"].flatMap(Int.init) ?? 3000 }
+    private var cases: Int { ProcessInfo.processInfo.environment["FUZZ_CASES"].flatMap(Int.init) ?? 10000 }
     private var seed: Int { ProcessInfo.processInfo.environment["FUZZ_SEED"].flatMap(Int.init) ?? 13 }
     /// A child that prints nothing for this long is stuck in one case.
     private let caseTimeout: TimeInterval = 60
