@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .executable(name: "instructedit", targets: ["instructedit"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/Core/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
@@ -24,7 +27,8 @@ let package = Package(
                 exclude: ["CBLAS"], resources: [.copy("Resources")], swiftSettings: optimise),
         .target(name: "Bindings", dependencies: ["Core", "CLua"], path: "Sources/Bindings",
                 exclude: ["CLua"], swiftSettings: optimise),
-        .executableTarget(name: "instructedit", dependencies: ["Bindings", "Core", "CEditline"],
+        .executableTarget(name: "instructedit", dependencies: ["Bindings", "Core", "CEditline",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/REPL", exclude: ["CEditline"], swiftSettings: optimise),
         .testTarget(name: "CoreTests", dependencies: ["Core", "CKernels"], path: "Tests/CoreTests"),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Core"], path: "Tests/BindingsTests"),

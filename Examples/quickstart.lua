@@ -78,6 +78,15 @@ end
 print(prompt .. m:generate(prompt, {max_tokens = 8}))
 
 -- %% [markdown]
+-- The same log-probabilities as a figure: the edit should lift the first two pairs of bars and
+-- leave the third pair level.
+
+-- %%
+plot.bar{labels = names, title = 'log p(" Rome") before and after the edit', ylabel = "log-probability",
+         groups = {{name = "before", values = {before.edited.rome, before.rephrased.rome, before.unrelated.rome}},
+                   {name = "after", values = {after.edited.rome, after.rephrased.rome, after.unrelated.rome}}}}
+
+-- %% [markdown]
 -- ## Undo
 -- `e:undo()` restores the exact original weights, so every number returns to its value before.
 

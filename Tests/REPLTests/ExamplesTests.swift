@@ -80,6 +80,7 @@ final class ExamplesTests: BinaryTestCase {
         XCTAssertTrue(report.contains("| unrelated |"), report)
         XCTAssertTrue(report.contains("after undo, lp(Rome | edited prompt) = "), report)
         XCTAssertTrue(report.contains("0 edits applied"), report)
+        XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 1, "quickstart draws its plot: \(report)")
     }
 
     func testQuickstartWithEditorCheckpoint() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import CLua
 import Core
 
@@ -57,7 +58,9 @@ extension LuaSession {
             stack.pushString(error.message)
             return IE_LUA_ERROR_AT
         default:
-            stack.pushString(String(describing: error))
+            // A Foundation error would print as "Error Domain=NSCocoaErrorDomain Code=… UserInfo={…}".
+            stack.pushString((error as NSError).domain == NSCocoaErrorDomain || (error as NSError).domain == NSPOSIXErrorDomain
+                             ? FileAccess.reason(error) : String(describing: error))
             return IE_LUA_ERROR_AT
         }
     }

@@ -23,9 +23,13 @@ extension ModelModule {
             try options.rejectUnknown()
 
             var callbackError: (any Error)?
+            var soFar = ""
             let generator = Generator(weights: m.model.weights, tokenizer: m.model.tokenizer)
             generator.hooks = try LuaHookSet(args, m).activationHooks
-            let result = try generator.generate(prompt: prompt, parameters: p) { piece in
+            let result: GenerationResult
+            do {
+              result = try generator.generate(prompt: prompt, parameters: p) { piece in
+                soFar += piece
                 switch stream {
                 case .none:
                     return true
@@ -41,6 +45,10 @@ extension ModelModule {
                         return false
                     }
                 }
+              }
+            } catch is Interrupted where stream == .none {
+                // Ctrl-C still stops the cell, but the text generated so far is shown, not lost.
+                throw InstructEditError("interrupted after \(soFar.isEmpty ? "no text" : "generating \(soFar.debugDescription)")")
             }
             if case .print = stream {
                 Swift.print("")
@@ -51,7 +59,7 @@ extension ModelModule {
         }
     }
 
-    enum Stream {
+    enum Stream: Equatable {
         case none, print
         /// The callback's position on the Lua stack.
         case function(Int)

@@ -87,19 +87,13 @@ extension LuaArgs {
 /// Conversions between the Lua conventions (1-based, negative from the end) and Core's, and the
 /// allocation limit, shared by the tensor, plot and analysis modules.
 enum TensorArguments {
-    /// The most elements a tensor made from Lua may have (4 GiB of Float32): an honest error rather
-    /// than an allocation failure for `tensor.zeros(1e6, 1e6)`.
-    static let maxElements = 1 << 30
+    /// The most elements a tensor made from Lua may have: Core's memory budget (`SizeCheck`).
+    static let maxElements = SizeCheck.maxElements
 
-    /// Product of sizes, or nil when it exceeds `maxElements` (sizes are known non-negative).
+    /// Product of sizes, or nil when the shape is past the budget, zeros included (sizes are known
+    /// non-negative).
     static func elementCount(_ shape: [Int]) -> Int? {
-        var n = 1
-        for s in shape {
-            let (product, overflow) = n.multipliedReportingOverflow(by: s)
-            guard !overflow, product <= maxElements else { return nil }
-            n = product
-        }
-        return n
+        try? SizeCheck.elements(shape).get()
     }
 
     /// 1...rank → 0..., -rank...-1 → from the end; reports anything else through `fail`.

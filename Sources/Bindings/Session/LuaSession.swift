@@ -275,7 +275,7 @@ public final class LuaSession: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: figureDirectory, withIntermediateDirectories: true)
         } catch {
-            throw InstructEditError("cannot create the figure folder \(figureDirectory): \(error.localizedDescription)")
+            throw InstructEditError("cannot create the figure folder \(figureDirectory): \(FileAccess.reason(error))")
         }
         while true {
             figureCounter += 1
@@ -355,7 +355,10 @@ public struct LuaError: Error, CustomStringConvertible, Equatable, Sendable {
     init(handled text: String) {
         if let range = text.range(of: "\nstack traceback:") {
             message = String(text[..<range.lowerBound])
-            traceback = String(text[text.index(after: range.lowerBound)...])
+            // Only the user's own frames: C frames ("[C]: in function 'tensor.zeros'", "[C]: in ?")
+            // are the bindings' and Lua's machinery, not places to look.
+            let frames = text[range.upperBound...].split(separator: "\n").filter { !$0.hasPrefix("\t[C]:") }
+            traceback = frames.isEmpty ? "" : (["stack traceback:"] + frames).joined(separator: "\n")
         } else {
             message = text
             traceback = ""

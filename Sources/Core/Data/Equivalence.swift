@@ -25,10 +25,7 @@ struct RelationParaphrases: Sendable {
     static let empty = RelationParaphrases(table: [:])
 
     static func load(path: String) throws -> RelationParaphrases {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InstructEditError("cannot read \(path): \(error.localizedDescription)")
-        }
+        let data = try FileAccess.read(path, what: "paraphrase file")
         guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let table = top["paraphrases"] as? [String: String] else {
             throw InstructEditError("\(path) is not a JSON object with a 'paraphrases' object of strings")

@@ -33,12 +33,7 @@ enum JSONRecordFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InstructEditError("data file not found: \(path)")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw InstructEditError("cannot read data file \(path): \(error.localizedDescription)")
-        }
+        let data = try FileAccess.read(path, what: "data file")
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])

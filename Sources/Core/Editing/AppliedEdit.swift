@@ -19,9 +19,10 @@ public final class AppliedEdit: @unchecked Sendable {
     private var originals: [(ParamRef, [Float])]
 
     /// `deltaNorms`, when the editor knows them (in target order), saves a pass over every changed
-    /// weight; otherwise they are measured from the weights against `originals`.
+    /// weight; otherwise they are measured from the weights against `originals`. An edit that left
+    /// a non-finite weight (a step size of 1e30) is rolled back and reported instead of recorded.
     init(model: LanguageModel, method: String, requests: [EditRequest], originals: [(ParamRef, [Float])],
-         lossBefore: Float, seconds: Double, deltaNorms: [Float]? = nil) {
+         lossBefore: Float, seconds: Double, deltaNorms: [Float]? = nil) throws {
         self.model = model
         self.method = method
         self.requests = requests
@@ -38,6 +39,10 @@ public final class AppliedEdit: @unchecked Sendable {
                 return (p.name, Float(s.squareRoot()))
             }
         }
+        if let problem = Self.breakage(model, originals, self.deltaNorms.map(\.norm), prompt: requests.first?.prompt ?? "") {
+            Self.restore(model, originals)
+            throw InstructEditError("\(method) edit rolled back: \(problem); a smaller step size or learning rate may help")
+        }
         self.id = model.editLog.nextID()
         model.editLog.push(self)
     }
@@ -48,13 +53,37 @@ public final class AppliedEdit: @unchecked Sendable {
         if let last = model.editLog.applied.last, last !== self {
             throw InstructEditError("edit #\(id) cannot be undone while edit #\(last.id), applied after it, is still applied: undo #\(last.id) first")
         }
+        Self.restore(model, originals)
+        isApplied = false
+        model.editLog.pop(self)
+        originals = []
+    }
+
+    /// Puts the snapshots back and hands their buffers to the log for reuse.
+    private static func restore(_ model: LanguageModel, _ originals: [(ParamRef, [Float])]) {
         for (p, old) in originals {
             _ = old.withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
         }
-        isApplied = false
-        model.editLog.pop(self)
         model.editLog.recycle(originals.map(\.1))
-        originals = []
+    }
+
+    /// What an edit broke, or nil: a weight that holds a NaN or infinity, or weights finite but so
+    /// large that the model's logits are no longer finite (`step_size=1e30`). A ‖ΔW‖ below 1e6 rules
+    /// both out (real edits change weights by ‖ΔW‖ ≈ 0.1-10), so only a suspicious edit costs a scan
+    /// and one forward pass over its first prompt.
+    private static func breakage(_ model: LanguageModel, _ originals: [(ParamRef, [Float])], _ norms: [Float],
+                                 prompt: String) -> String? {
+        let suspicious = zip(originals, norms).filter { !($0.1 < 1e6) }.map(\.0.0)
+        guard let first = suspicious.first else { return nil }
+        for p in suspicious where model.weights.buffer(p).contains(where: { !$0.isFinite }) {
+            return "it made weight '\(p.name)' non-finite (NaN or infinite)"
+        }
+        let tokens = Array(model.tokenizer.encode(prompt).prefix(model.weights.config.contextLength))
+        guard !tokens.isEmpty, let logits = try? LlamaForward.logits(model.weights, tokens: tokens) else { return nil }
+        if logits.data.contains(where: { !$0.isFinite }) {
+            return "it changed weight '\(first.name)' so much that the model's logits are non-finite"
+        }
+        return nil
     }
 
     /// Snapshots `params` of `model` (call before changing them), into recycled buffers where the

@@ -104,19 +104,14 @@ public struct EditorCheckpoint {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw InstructEditError("cannot write editor checkpoint '\(path)': \(error.localizedDescription)")
+            throw InstructEditError("cannot write editor checkpoint '\(path)': \(FileAccess.reason(error))")
         }
     }
 
     /// Reads a checkpoint. With `expecting`, an editor trained for another model (name or
     /// fingerprint differ) is an error.
     public static func read(from path: String, expecting: ModelIdentity? = nil) throws -> EditorCheckpoint {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw InstructEditError("cannot read editor checkpoint '\(path)': \(error.localizedDescription)")
-        }
+        let data = try FileAccess.read(path, what: "editor checkpoint", mapped: true)
         let (headerBytes, payload) = try CheckpointContainer.decode(data, version: formatVersion, path: path)
         let header: CheckpointHeader
         do {

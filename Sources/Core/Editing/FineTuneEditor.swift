@@ -55,7 +55,7 @@ public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
             for (p, old) in originals { _ = old.withUnsafeBufferPointer { w.buffer(p).update(fromContentsOf: $0) } }
             throw error
         }
-        return AppliedEdit(model: model, method: method, requests: requests, originals: originals,
+        return try AppliedEdit(model: model, method: method, requests: requests, originals: originals,
                            lossBefore: firstLoss, seconds: Date().timeIntervalSince(start))
     }
 }

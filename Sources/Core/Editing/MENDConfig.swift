@@ -66,5 +66,30 @@ public struct MENDConfig: Codable, Sendable, Equatable {
                 throw InstructEditError("MEND config: inner weight '\(w.name)' is listed twice")
             }
         }
+        _ = try parameterCount()
+    }
+
+    /// The most parameters an editor may have: its slab, gradients and both Adam moments (four
+    /// copies) then fit the memory budget of `SizeCheck`.
+    public static let maxParameters = SizeCheck.maxElements / 4
+
+    /// Parameters of the editor this configuration describes (networks and step sizes), computed
+    /// with overflow-checked arithmetic; throws when past `maxParameters`, before anything is
+    /// allocated (a rank of 1e9 or a weight of 1e9 rows from a checkpoint header).
+    func parameterCount() throws -> Int {
+        var modes: [[Int]: Int] = [:]
+        for w in innerWeights { modes[[w.rows, w.cols], default: 0] += 1 }
+        var total = innerWeights.count
+        for (shape, m) in modes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            // Per network, two layers of U (D×r), V (r×D), b (D), s and o (modes×D): D(2r + 1 + 2m).
+            let limit = Self.maxParameters
+            let r = min(rank, limit), d = min(shape[0], limit) + min(shape[1], limit)
+            let perLayer = try? SizeCheck.product([d, 2 * r + 1 + 2 * min(m, limit)], limit: limit, what: "")
+            guard let perLayer, let sum = try? SizeCheck.sum([total, perLayer, perLayer], limit: limit, what: "") else {
+                throw InstructEditError("MEND config: rank \(rank) for inner weights of shape (\(shape[0]), \(shape[1])) needs more than \(limit) editor parameters (the limit)")
+            }
+            total = sum
+        }
+        return total
     }
 }

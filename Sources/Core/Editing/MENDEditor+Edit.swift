@@ -22,7 +22,7 @@ extension MENDEditor: KnowledgeEditor {
         let transformed = try transformForEdit(u: rows.u, delta: rows.delta, rows: rows.rows)
         let originals = AppliedEdit.snapshot(model, targets.params)
         for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.weights.pointer(p)) }
-        return AppliedEdit(model: model, method: method, requests: requests, originals: originals,
+        return try AppliedEdit(model: model, method: method, requests: requests, originals: originals,
                            lossBefore: rows.loss, seconds: Date().timeIntervalSince(start),
                            deltaNorms: transformed.map(deltaNorm))
     }

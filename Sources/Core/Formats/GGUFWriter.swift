@@ -123,7 +123,7 @@ public struct GGUFWriter {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw InstructEditError("cannot write \(path): \(error.localizedDescription)")
+            throw InstructEditError("cannot write \(path): \(FileAccess.reason(error))")
         }
     }
 }

@@ -107,10 +107,7 @@ enum HuggingFaceCheckpoint {
     }
 
     static func readJSON(_ path: String) throws -> [String: Any] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InstructEditError("cannot read \(path): \(error.localizedDescription)")
-        }
+        let data = try FileAccess.read(path, what: "JSON file")
         guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw InstructEditError("\(path): not a JSON object")
         }

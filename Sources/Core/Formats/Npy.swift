@@ -6,12 +6,7 @@ import Foundation
 public enum Npy {
     /// Reads a .npy file into a tensor.
     public static func load(_ path: String) throws -> Tensor {
-        let url = URL(fileURLWithPath: path)
-        let bytes: Data
-        do { bytes = try Data(contentsOf: url) } catch {
-            throw InstructEditError("npy: cannot read \(path): \(error.localizedDescription)")
-        }
-        return try decode(bytes, name: path)
+        try decode(FileAccess.read(path, what: ".npy file"), name: path)
     }
 
     /// Parses .npy bytes; `name` appears in error messages.
@@ -66,9 +61,7 @@ public enum Npy {
 
     /// Writes `tensor` as a float32 .npy file, atomically.
     public static func save(_ tensor: Tensor, to path: String) throws {
-        do { try encode(tensor).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw InstructEditError("npy: cannot write \(path): \(error.localizedDescription)")
-        }
+        try FileAccess.write(encode(tensor), to: path, what: ".npy file")
     }
 
     /// The .npy (version 1.0, `<f4`, C order) bytes of `tensor`.

@@ -105,7 +105,7 @@ final class SafetensorsFile: @unchecked Sendable {
         out.append(json)
         out.append(body)
         do { try out.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw InstructEditError("cannot write \(path): \(error.localizedDescription)")
+            throw InstructEditError("cannot write \(path): \(FileAccess.reason(error))")
         }
     }
 }

@@ -5,12 +5,7 @@ extension InstructionSet {
     /// `{"tasks": [{"task": key, "name": display name, "seen": [...], "unseen": [...]}, ...]}`.
     /// Every mistake is an error naming the file and the entry.
     public static func load(path: String) throws -> InstructionSet {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw InstructEditError("cannot read instructions file \(path)")
-        }
+        let data = try FileAccess.read(path, what: "instructions file")
         guard let json = try? JSONSerialization.jsonObject(with: data) else {
             throw InstructEditError("instructions file \(path) is not valid JSON")
         }

@@ -87,7 +87,8 @@ public final class Generator {
         guard p.maxTokens > 0 else { return result }
 
         let clock = ContinuousClock(), t0 = clock.now
-        let decoder = LlamaDecoder(weights, capacity: prompt.count + p.maxTokens - 1)
+        // max_tokens may be anything a user typed: the cache never needs more than the context.
+        let decoder = LlamaDecoder(weights, capacity: min(prompt.count + p.maxTokens - 1, context))
         decoder.hooks = hooks
         var logits = try decoder.append(prompt)
         let t1 = clock.now

@@ -44,7 +44,7 @@ public enum Plot {
             try svgData.write(to: URL(fileURLWithPath: svgPath), options: .atomic)
             try pngData.write(to: URL(fileURLWithPath: pngPath), options: .atomic)
         } catch {
-            throw InstructEditError("plot: cannot write \(base).svg/.png: \(error.localizedDescription)")
+            throw InstructEditError("plot: cannot write \(base).svg/.png: \(FileAccess.reason(error))")
         }
         return (svgPath, pngPath)
     }

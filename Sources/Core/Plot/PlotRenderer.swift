@@ -73,8 +73,9 @@ private struct ChartLayout {
             let span = hi - lo > 0 ? hi - lo : 1
             yLimits = chart.yRange.map { ($0.lowerBound, $0.upperBound) } ?? (lo < 0 ? lo - 0.05 * span : 0, hi > 0 ? hi + 0.05 * span : (lo < 0 ? 0 : 1))
         case .heatmap(let h):
-            xCategories = h.columnLabels ?? (0..<h.columns).map(String.init)
-            yCategories = h.rowLabels ?? (0..<h.rows).map(String.init)
+            // Rows and columns count from 1, as the Lua API does.
+            xCategories = h.columnLabels ?? (0..<h.columns).map { String($0 + 1) }
+            yCategories = h.rowLabels ?? (0..<h.rows).map { String($0 + 1) }
             xLimits = (0, Double(h.columns))
             yLimits = (0, Double(h.rows))
             let finite = h.values.filter(\.isFinite)
@@ -248,13 +249,10 @@ private struct ChartLayout {
                 // Overlap neighbours by a hair so anti-aliased edges leave no seams.
                 c.fillRect(Rect(x: rect.x, y: rect.y, width: rect.width + 0.3, height: rect.height + 0.3), color, opacity: 1)
                 if annotate && v.isFinite {
-                    let text = Heatmap.format(v)
-                    let size = Swift.min(R.noteSize, cellH * 0.5)
-                    if TextMetrics.width(text, size: size) < cellW * 0.9 {
-                        let luminance = 0.2126 * color.r + 0.7152 * color.g + 0.0722 * color.b
-                        c.text(text, at: Point(x: rect.x + cellW / 2, y: rect.y + cellH / 2 + TextMetrics.capHeight(size: size) / 2),
-                               size: size, color: luminance < 0.5 ? .white : R.ink, anchor: .middle, vertical: false)
-                    }
+                    let (text, size) = Heatmap.label(v, width: cellW * 0.9, size: Swift.min(R.noteSize, cellH * 0.5))
+                    let luminance = 0.2126 * color.r + 0.7152 * color.g + 0.0722 * color.b
+                    c.text(text, at: Point(x: rect.x + cellW / 2, y: rect.y + cellH / 2 + TextMetrics.capHeight(size: size) / 2),
+                           size: size, color: luminance < 0.5 ? .white : R.ink, anchor: .middle, vertical: false)
                 }
             }
         }
@@ -341,6 +339,35 @@ private struct ChartLayout {
 }
 
 extension Heatmap {
+    /// The smallest legible label size.
+    static let minimumLabelSize = 6.0
+
+    /// A cell's label and its size, fitted to `width`: the full value at `size`, else shrunk (to
+    /// `minimumLabelSize`), else abbreviated to two significant digits. A label is never dropped:
+    /// the cells that need one most (the extreme values, the widest labels) are the ones that
+    /// would go missing.
+    static func label(_ v: Double, width: Double, size: Double) -> (text: String, size: Double) {
+        let floor = Swift.min(size, minimumLabelSize)
+        for text in [format(v), short(v)] {
+            let w = TextMetrics.width(text, size: size)
+            if w <= width { return (text, size) }
+            let fitted = size * width / w
+            if fitted >= floor { return (text, fitted) }
+        }
+        return (short(v), floor)
+    }
+
+    /// Two significant digits, without a leading zero: "0.93" → ".93", 1234 → "1.2k".
+    static func short(_ v: Double) -> String {
+        let a = Swift.abs(v), sign = v < 0 ? "-" : ""
+        if a == 0 { return "0" }
+        if a >= 1e4 || a < 0.01 { return String(format: "%.0e", v) }
+        if a >= 1000 { return sign + String(format: "%.0fk", a / 1000) }
+        if a >= 10 { return sign + String(format: "%.0f", a) }
+        let text = String(format: a < 1 ? "%.2f" : "%.1f", a)
+        return sign + (text.hasPrefix("0.") ? String(text.dropFirst()) : text)
+    }
+
     /// A cell's value in at most four significant digits.
     static func format(_ v: Double) -> String {
         let a = Swift.abs(v)

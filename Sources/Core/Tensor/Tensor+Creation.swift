@@ -44,8 +44,12 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, stop.isFinite else {
             throw InstructEditError("arange: start, stop and step must be finite and step non-zero (got \(start), \(stop), \(step))")
         }
-        let n = Swift.max(0, Int(((stop - start) / step).rounded(.up)))
-        guard n <= 1 << 31 else { throw InstructEditError("arange: \(n) elements is too many") }
+        let steps = ((stop - start) / step).rounded(.up)
+        // Checked as a Double: converting a huge one to Int is undefined in the unchecked build.
+        guard steps <= Double(SizeCheck.maxElements) else {
+            throw InstructEditError("arange: the range would have more than \(SizeCheck.maxElements) elements")
+        }
+        let n = Swift.max(0, Int(steps))
         return Tensor((0..<n).map { Float(start + Double($0) * step) })
     }
 

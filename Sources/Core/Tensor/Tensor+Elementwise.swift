@@ -65,7 +65,10 @@ extension Tensor {
     /// The shape two shapes broadcast to, or an error naming the operation and both shapes.
     static func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
         switch broadcast(a, b) {
-        case .success(let shape): return shape
+        case .success(let shape):
+            // Both inputs fit the budget, but [n, 1] with [1, m] makes n·m elements.
+            _ = try SizeCheck.elements(shape, op: op)
+            return shape
         case .failure(let m):
             let dimension = Swift.max(a.count, b.count) - m.fromEnd
             throw InstructEditError("\(op): shapes \(describe(a)) and \(describe(b)) cannot be broadcast together (dimension \(dimension): \(m.x) vs \(m.y))")

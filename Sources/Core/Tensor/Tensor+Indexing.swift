@@ -54,7 +54,8 @@ extension Tensor {
             }
         }
         var shape = first.shape
-        shape[d] = tensors.reduce(0) { $0 + $1.shape[d] }
+        shape[d] = try SizeCheck.sum(tensors.map { $0.shape[d] }, what: "concat")
+        _ = try SizeCheck.elements(shape, op: "concat")
         let outer = first.shape[..<d].reduce(1, *)
         var out = [Float]()
         out.reserveCapacity(shape.reduce(1, *))
@@ -101,6 +102,7 @@ extension Tensor {
         let (outer, size, inner) = split(at: d)
         var newShape = shape
         newShape[d] = indices.count
+        _ = try SizeCheck.elements(newShape, op: op)
         var out = [Float](repeating: 0, count: outer * indices.count * inner)
         data.withUnsafeBufferPointer { a in
             out.withUnsafeMutableBufferPointer { o in

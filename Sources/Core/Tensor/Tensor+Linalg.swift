@@ -18,6 +18,7 @@ extension Tensor {
         case (2, 2):
             guard shape[1] == other.shape[0] else { throw InstructEditError(mismatch) }
             let (m, k, n) = (shape[0], shape[1], other.shape[1])
+            _ = try SizeCheck.elements([m, n], op: "matmul")  // k = 0 lets m·n pass both inputs' checks
             var out = [Float](repeating: 0, count: m * n)
             data.withUnsafeBufferPointer { a in
                 other.data.withUnsafeBufferPointer { b in
@@ -35,6 +36,7 @@ extension Tensor {
             guard shared || other.shape[0] == batch else {
                 throw InstructEditError("matmul: batch sizes differ: \(Tensor.describe(shape)) x \(Tensor.describe(other.shape))")
             }
+            _ = try SizeCheck.elements([batch, m, n], op: "matmul")
             var out = [Float](repeating: 0, count: batch * m * n)
             data.withUnsafeBufferPointer { a in
                 other.data.withUnsafeBufferPointer { b in
@@ -67,6 +69,7 @@ extension Tensor {
             throw InstructEditError("outer: expects two 1-D tensors, got \(Tensor.describe(shape)) and \(Tensor.describe(other.shape))")
         }
         let (n, m) = (count, other.count)
+        _ = try SizeCheck.elements([n, m], op: "outer")
         var out = [Float](repeating: 0, count: n * m)
         guard n > 0, m > 0 else { return Tensor(shape: [n, m], data: out) }
         cblas_sger(CblasRowMajor, Int32(n), Int32(m), 1, data, 1, other.data, 1, &out, Int32(m))

@@ -9,7 +9,10 @@ extension Tensor {
         var known = 1
         for s in newShape where s != -1 {
             guard s >= 0 else { throw InstructEditError("\(given): size \(s) is negative") }
-            known *= s
+            // Overflow-checked: a wrapped product could match the count by accident.
+            let (p, overflow) = known.multipliedReportingOverflow(by: s)
+            guard !overflow else { throw InstructEditError("\(given): the sizes are too large") }
+            known = p
         }
         if let i = inferred.first {
             guard known > 0, count % known == 0 else { throw InstructEditError("\(given): \(count) elements do not divide evenly") }
@@ -17,6 +20,7 @@ extension Tensor {
         } else if known != count {
             throw InstructEditError("\(given): \(count) elements vs \(known)")
         }
+        _ = try SizeCheck.elements(resolved, op: "reshape")
         return Tensor(shape: resolved, data: data)
     }
 

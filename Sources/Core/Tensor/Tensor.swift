@@ -62,16 +62,10 @@ extension Tensor {
         return s
     }
 
-    /// Number of elements of a user-given shape; throws on negative sizes.
+    /// Number of elements of a user-given shape; throws on negative sizes and on shapes past the
+    /// memory budget (`SizeCheck`, zeros included).
     static func elementCount(_ shape: [Int], op: String) throws -> Int {
-        var n = 1
-        for (i, s) in shape.enumerated() {
-            guard s >= 0 else {
-                throw InstructEditError("\(op): size \(s) of dimension \(i) in shape \(describe(shape)) is negative")
-            }
-            n *= s
-        }
-        return n
+        try SizeCheck.elements(shape, op: op)
     }
 
     /// "[2, 3]", the way shapes appear in error messages.

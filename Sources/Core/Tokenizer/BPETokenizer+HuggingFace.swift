@@ -4,10 +4,7 @@ extension BPETokenizer {
     /// A Hugging Face `tokenizer.json` holding a byte-level BPE model (vocab, merges, added tokens).
     /// `bos`/`eos` come from the checkpoint's config, which tokenizer.json does not carry.
     public convenience init(huggingFaceJSON path: String, bos: Int? = nil, eos: Int? = nil) throws {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InstructEditError("cannot read \(path): \(error.localizedDescription)")
-        }
+        let data = try FileAccess.read(path, what: "tokenizer file")
         guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw InstructEditError("\(path): not a JSON object")
         }

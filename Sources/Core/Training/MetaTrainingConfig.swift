@@ -50,7 +50,8 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    func validate() throws {
+    /// Checks every setting; the trainer calls it, and the command line before loading the model.
+    public func validate() throws {
         guard !tasks.isEmpty else { throw InstructEditError("train: 'tasks' is empty") }
         for t in tasks where !["counterfact", "recent", "convsent", "zsre"].contains(t) {
             throw InstructEditError("train: unknown task '\(t)' (counterfact, recent, convsent, zsre)")

@@ -1,16 +1,17 @@
+import ArgumentParser
 import Core
 import Foundation
 
 /// `instructedit bench --json`: load time, forward and decode speed, edit latency, peak memory and
 /// the machine's sgemm ceiling, as one JSON object on stdout.
-enum BenchCommand {
-    static func main(_ arguments: [String]) -> Int32 {
-        let usage = "usage: instructedit bench [--json]"
-        if arguments == ["-h"] || arguments == ["--help"] { Console.out(usage); return 0 }
-        guard arguments == ["--json"] || arguments.isEmpty else {
-            Console.err("instructedit bench: unknown arguments \(arguments.joined(separator: " "))\n" + usage)
-            return 2
-        }
+struct BenchCommand: RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Prints benchmark figures as one JSON object.")
+
+    @Flag(help: "Print the figures as one JSON object (the only format).")
+    var json = false
+
+    func execute() -> Int32 {
         do {
             var r: [(String, Double)] = []
             let model = try LanguageModel.load()
@@ -42,7 +43,7 @@ enum BenchCommand {
             let params = Double(w.all.reduce(0) { $0 + $1.count })
             r.append(("params_m", params / 1e6))
             r.append(("forward_floor_ms", 1000 * 2 * params * 32 / ((r.last { $0.0 == "sgemm_gflops" }?.1 ?? .nan) * 1e9)))
-            let body = r.map { "\"\($0.0)\": \(format($0.1))" }.joined(separator: ", ")
+            let body = r.map { "\"\($0.0)\": \(Self.format($0.1))" }.joined(separator: ", ")
             Console.out("{" + body + "}")
             return 0
         } catch {

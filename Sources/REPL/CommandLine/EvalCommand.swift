@@ -1,16 +1,18 @@
+import ArgumentParser
 import Core
 import Foundation
 
 /// `instructedit eval`: evaluates several editors side by side on several test sets in one process
 /// (they share the cached residual streams), writing a Markdown table and JSON. The experiments
 /// E1-E5 are runs of this command (see RESULTS.md).
-enum EvalCommand {
-    static let usage = """
-        usage: instructedit eval --method NAME:KIND[:PATH][:instruct][:unseen] ... [--tasks a,b] [--n N]
-                                 [--seed N] [--split test|val] [--out table.md] [--json results.json] [--model PATH]
-          KIND: none (unedited model), ft (FT-L), mend (an editor checkpoint at PATH)
-          e.g. --method "InstructEdit:mend:runs/e1-instruct/best.ckpt:instruct"
-        """
+struct EvalCommand: RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluates editors side by side on test sets (Markdown and JSON).",
+        discussion: """
+            KIND: none (unedited model), ft (FT-L), mend (an editor checkpoint at PATH)
+            e.g. --method "InstructEdit:mend:runs/e1-instruct/best.ckpt:instruct"
+            """)
 
     struct Method {
         var name: String
@@ -19,36 +21,60 @@ enum EvalCommand {
         var unseen = false
     }
 
-    static func main(_ arguments: [String]) -> Int32 {
-        var specs: [String] = []
-        var tasks = ["counterfact", "recent", "convsent", "zsre"]
-        var n = 50
-        var split = "test"
-        var seed: UInt64 = 0
-        var out: String?, jsonOut: String?, modelPath: String?
+    @Option(name: .customLong("method"), help: ArgumentHelp("A method to evaluate (repeatable).", valueName: "NAME:KIND[:PATH][:instruct][:unseen]"))
+    var specs: [String] = []
+    @Option(help: ArgumentHelp("Test tasks, comma-separated (counterfact, recent, convsent, zsre).", valueName: "a,b"))
+    var tasks = "counterfact,recent,convsent,zsre"
+    @Option(parsing: .unconditional, help: "Records per task (a seeded sample of the test split).")
+    var n = 50
+    @Option(parsing: .unconditional, help: "Seed of the sample and of the instructions' choice.")
+    var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("The split to sample: test, or val (every tenth training record; tune on it, not on test).", valueName: "test|val"))
+    var split = "test"
+    @Option(help: ArgumentHelp("Also write the Markdown table here (rewritten after each run; marked partial until done).", valueName: "table.md"))
+    var out: String?
+    @Option(name: .customLong("json"), help: ArgumentHelp("Also write the results as JSON here.", valueName: "results.json"))
+    var jsonOut: String?
+    @Option(help: ArgumentHelp("The model (default: the installed SmolLM2-135M-Instruct).", valueName: "PATH"))
+    var model: String?
+
+    /// Everything that can be checked before the model loads: counts, task names, method specs,
+    /// checkpoint files, and that the outputs can be written (and are not an input).
+    func validate() throws {
         do {
-            var args = ArgumentReader(arguments)
-            while let flag = args.next() {
-                switch flag {
-                case "--method": specs.append(try args.value(for: flag))
-                case "--tasks": tasks = try args.value(for: flag).split(separator: ",").map(String.init)
-                case "--n": n = try args.int(for: flag)
-                case "--split": split = try args.value(for: flag)
-                case "--seed": seed = UInt64(try args.int(for: flag))
-                case "--out": out = try args.value(for: flag)
-                case "--json": jsonOut = try args.value(for: flag)
-                case "--model": modelPath = try args.value(for: flag)
-                case "-h", "--help": Console.out(usage); return 0
-                default: throw InstructEditError("unknown option '\(flag)'")
-                }
+            guard !specs.isEmpty else { throw InstructEditError("at least one --method is needed") }
+            try SizeCheck.count(n, "--n", in: 1...1_000_000)
+            for task in try taskList(tasks, flag: "--tasks") where !(try Datasets.splits(task: task)).contains(split) {
+                throw InstructEditError("--split \(split): task '\(task)' has no such split (splits: \(try Datasets.splits(task: task).joined(separator: ", ")))")
             }
-            guard !specs.isEmpty else { throw InstructEditError("at least one --method is needed\n" + usage) }
+            let checkpoints = try specs.compactMap { try Self.checkpointPath(of: $0) }
+            for path in checkpoints {
+                if let problem = FileAccess.readProblem(path) { throw InstructEditError("--method: cannot read editor checkpoint '\(path)': \(problem)") }
+            }
+            for (flag, path) in [("--out", out), ("--json", jsonOut)] {
+                if let path { try FileAccess.checkOutput(path, what: "\(flag) file", notOverwriting: checkpoints + [model].compactMap { $0 }) }
+            }
+            if let out, let jsonOut, FileAccess.canonical(out) == FileAccess.canonical(jsonOut) {
+                throw InstructEditError("--out and --json name the same file '\(out)'")
+            }
+        } catch let e as InstructEditError {
+            throw usageError(e.message)
+        }
+    }
+
+    func execute() -> Int32 {
+        let modelPath = model
+        do {
+            let tasks = try taskList(tasks, flag: "--tasks")
             InterruptSignal.install()
             let model = try LanguageModel.load(modelPath)
-            let methods = try specs.map { try parse($0, model: model) }
+            let methods = try specs.map { try Self.parse($0, model: model) }
             let scorer = ModelScorer(model: model, lowestEditedBlock: try EditTargets.mlp(of: model.weights).lowestBlock)
             try scorer.addInstructionPrefixes(tasks: tasks)
             var table = ResultsTable()
+            table.plannedRows = tasks.count * methods.count
+            // The table files say "partial" until the last run is in; an error or Ctrl-C leaves them so.
+            defer { if !table.rows.isEmpty { Console.out(table.markdown()) } }
             for task in tasks {
                 var records = try Datasets.load(task: task, split: split).records
                 var rng = SeededRandom(seed: seed)
@@ -65,16 +91,35 @@ enum EvalCommand {
                     table.rows.append(.init(method: m.name, result: result))
                     let s = result.summary
                     Console.err("\r\(task) · \(m.name): rel \(ResultsTable.cell(s.reliability)) gen \(ResultsTable.cell(s.generalization)) loc \(ResultsTable.cell(s.locality)) nbr \(ResultsTable.cell(s.neighbourhood)) port \(ResultsTable.cell(s.portability)) (\(ProgressText.duration(result.seconds)))\u{1B}[K")
-                    if let out { try write(table.markdown(), to: out) }
-                    if let jsonOut { try write(table.json(), to: jsonOut) }
+                    if let out { try FileAccess.write(Data(table.markdown().utf8), to: out, what: "table") }
+                    if let jsonOut { try FileAccess.write(Data(try table.json().utf8), to: jsonOut, what: "JSON results") }
                 }
             }
-            Console.out(table.markdown())
             return 0
         } catch {
             Console.err("\ninstructedit eval: \(error)")
             return error is Interrupted ? 130 : 1
         }
+    }
+
+    /// The checkpoint path of a `NAME:mend:PATH...` spec, nil for other kinds; throws on a malformed spec.
+    static func checkpointPath(of spec: String) throws -> String? {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, !parts[0].isEmpty else { throw InstructEditError("--method '\(spec)': expected NAME:KIND[:PATH][:instruct][:unseen]") }
+        var rest = Array(parts.dropFirst(2))
+        var path: String?
+        switch parts[1] {
+        case "none", "ft": break
+        case "mend":
+            guard let p = rest.first, !p.isEmpty else { throw InstructEditError("--method '\(spec)': mend needs a checkpoint path") }
+            path = try ShippedEditors.resolve(p)
+            rest.removeFirst()
+        default: throw InstructEditError("--method '\(spec)': unknown kind '\(parts[1])' (none, ft, mend)")
+        }
+        for flag in rest where !["instruct", "unseen"].contains(flag) {
+            throw InstructEditError("--method '\(spec)': unknown flag '\(flag)' (instruct, unseen)")
+        }
+        return path
     }
 
     static func parse(_ spec: String, model: LanguageModel) throws -> Method {
@@ -99,11 +144,5 @@ enum EvalCommand {
             }
         }
         return m
-    }
-
-    static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
     }
 }

@@ -1,49 +1,96 @@
+import ArgumentParser
 import Core
 import Foundation
 
 /// `instructedit train`: meta-trains an editor (the E1-E5 runs). Resumes when the run folder holds a
-/// resume checkpoint for the same settings; Ctrl-C saves and stops.
-enum TrainCommand {
-    static let usage = """
-        usage: instructedit train --out DIR [--tasks counterfact,recent,convsent] [--no-instruct]
-                                  [--steps N] [--accumulation N] [--rank R] [--lr X] [--alpha-lr X]
-                                  [--c-edit X] [--c-loc X] [--locality own,neighbour,unrelated]
-                                  [--validate-every N] [--validation-size N] [--patience N]
-                                  [--save-every N] [--train-limit N] [--seed N] [--model PATH]
-        """
+/// resume checkpoint for the same settings; Ctrl-C saves and stops. Each flag maps to one field of
+/// `MetaTrainingConfig`, whose values are the defaults shown by `--help`.
+struct TrainCommand: RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Meta-trains an editor (resumable; Ctrl-C saves and stops).")
+    private static let defaults = MetaTrainingConfig()
 
-    static func main(_ arguments: [String]) -> Int32 {
-        var config = MetaTrainingConfig()
-        var out: String?
-        var modelPath: String?
+    @Option(help: ArgumentHelp("The run folder (checkpoints, log.jsonl); a run there is resumed.", valueName: "DIR"))
+    var out: String
+    @Option(help: ArgumentHelp("The model (default: the installed SmolLM2-135M-Instruct).", valueName: "PATH"))
+    var model: String?
+    @Option(help: ArgumentHelp("Training tasks, comma-separated (counterfact, recent, convsent, zsre).", valueName: "a,b"))
+    var tasks = defaults.tasks.joined(separator: ",")
+    @Flag(inversion: .prefixedNo, help: "Train with instruction-rendered prompts.")
+    var instruct = defaults.instruct
+    @Option(parsing: .unconditional, help: "Optimiser steps at most (early stopping may end sooner).")
+    var steps = defaults.steps
+    @Option(parsing: .unconditional, help: "Edits accumulated into one optimiser step.")
+    var accumulation = defaults.accumulation
+    @Option(parsing: .unconditional, help: "Rank of the editor networks' low-rank layers.")
+    var rank = defaults.rank
+    @Option(parsing: .unconditional, help: "Adam learning rate of the editor networks.")
+    var lr = defaults.editorLearningRate
+    @Option(name: .customLong("alpha-lr"), parsing: .unconditional, help: "Adam learning rate of the step sizes α.")
+    var alphaLR = defaults.stepSizeLearningRate
+    @Option(name: .customLong("c-edit"), parsing: .unconditional, help: "Weight of the edit loss.")
+    var cEdit = defaults.cEdit
+    @Option(name: .customLong("c-loc"), parsing: .unconditional, help: "Weight of the locality loss.")
+    var cLoc = defaults.cLoc
+    @Option(name: .customLong("validate-every"), parsing: .unconditional, help: "Validate every this many steps.")
+    var validateEvery = defaults.validateEvery
+    @Option(name: .customLong("validation-size"), parsing: .unconditional, help: "Validation records per task.")
+    var validationSize = defaults.validationSize
+    @Option(parsing: .unconditional, help: "Stop after this many validations without improvement.")
+    var patience = defaults.patience
+    @Option(name: .customLong("save-every"), parsing: .unconditional, help: "Write the resume checkpoint every this many steps.")
+    var saveEvery = defaults.saveEvery
+    @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Records per task in the training pool (default: all).")
+    var trainLimit: Int?
+    @Option(parsing: .unconditional, help: "Seed of the editor initialisation and the example order.")
+    var seed = defaults.seed
+    @Option(help: ArgumentHelp("Locality inputs of each example: own (the record's probe), neighbour (a same-relation prompt of another subject), unrelated (another record's probe).", valueName: "a,b"))
+    var locality = defaults.locality.map(\.rawValue).joined(separator: ",")
+
+    /// Counts a user can mistype, checked before the model loads (the editor's size against memory
+    /// is checked by its configuration, which knows the model's shapes).
+    func validate() throws {
         do {
-            var args = ArgumentReader(arguments)
-            while let flag = args.next() {
-                switch flag {
-                case "--out": out = try args.value(for: flag)
-                case "--model": modelPath = try args.value(for: flag)
-                case "--tasks": config.tasks = try args.value(for: flag).split(separator: ",").map(String.init)
-                case "--no-instruct": config.instruct = false
-                case "--instruct": config.instruct = true
-                case "--steps": config.steps = try args.int(for: flag)
-                case "--accumulation": config.accumulation = try args.int(for: flag)
-                case "--rank": config.rank = try args.int(for: flag)
-                case "--lr": config.editorLearningRate = try args.float(for: flag)
-                case "--alpha-lr": config.stepSizeLearningRate = try args.float(for: flag)
-                case "--c-edit": config.cEdit = try args.float(for: flag)
-                case "--c-loc": config.cLoc = try args.float(for: flag)
-                case "--validate-every": config.validateEvery = try args.int(for: flag)
-                case "--validation-size": config.validationSize = try args.int(for: flag)
-                case "--patience": config.patience = try args.int(for: flag)
-                case "--save-every": config.saveEvery = try args.int(for: flag)
-                case "--train-limit": config.trainLimit = try args.int(for: flag)
-                case "--locality": config.locality = try MetaTrainingConfig.LocalitySource.list(try args.value(for: flag))
-                case "--seed": config.seed = UInt64(try args.int(for: flag))
-                case "-h", "--help": Console.out(usage); return 0
-                default: throw InstructEditError("unknown option '\(flag)'")
-                }
+            for (name, value, limit) in [("--steps", steps, 1_000_000_000), ("--accumulation", accumulation, 1_000_000),
+                                         ("--rank", rank, MENDConfig.maxParameters),
+                                         ("--validate-every", validateEvery, Int.max), ("--validation-size", validationSize, 1_000_000),
+                                         ("--patience", patience, Int.max), ("--save-every", saveEvery, Int.max),
+                                         ("--train-limit", trainLimit ?? 1, Int.max)] {
+                try SizeCheck.count(value, name, in: 1...limit)
             }
-            guard let out else { throw InstructEditError("--out DIR is required") }
+            _ = try config()
+        } catch let e as InstructEditError {
+            throw usageError(e.message)
+        }
+    }
+
+    /// The flags as the trainer's configuration.
+    func config() throws -> MetaTrainingConfig {
+        var config = MetaTrainingConfig()
+        config.tasks = try taskList(tasks, flag: "--tasks")
+        config.instruct = instruct
+        config.steps = steps
+        config.accumulation = accumulation
+        config.rank = rank
+        config.editorLearningRate = lr
+        config.stepSizeLearningRate = alphaLR
+        config.cEdit = cEdit
+        config.cLoc = cLoc
+        config.validateEvery = validateEvery
+        config.validationSize = validationSize
+        config.patience = patience
+        config.saveEvery = saveEvery
+        config.trainLimit = trainLimit
+        config.seed = seed
+        config.locality = try MetaTrainingConfig.LocalitySource.list(locality)
+        try config.validate()
+        return config
+    }
+
+    func execute() -> Int32 {
+        let modelPath = model
+        do {
+            let config = try config()
             InterruptSignal.install()
             let model = try LanguageModel.load(modelPath)
             let trainer = try MetaTrainer(model: model, config: config, runDirectory: out)
@@ -53,9 +100,11 @@ enum TrainCommand {
                 FileHandle.standardError.write(Data(("\r" + ProgressText.training(p) + "\u{1B}[K").utf8))
                 if p.validationLoss != nil { FileHandle.standardError.write(Data("\n".utf8)) }
             }
+            let best = FileManager.default.fileExists(atPath: result.bestPath)
+                ? "best validation loss " + ProgressText.fixed(result.bestValidationLoss ?? .nan, 4) + " → \(result.bestPath)"
+                : "no validation yet, so no best.ckpt; the resume checkpoint is \(result.lastPath)"
             Console.err("\n\(result.ending.rawValue) after \(result.steps) steps in \(ProgressText.duration(result.seconds))"
-                        + " (\(ProgressText.fixed(result.stepsPerSecond, 2)) steps/s); best validation loss "
-                        + ProgressText.fixed(result.bestValidationLoss ?? .nan, 4) + " → \(result.bestPath)")
+                        + " (\(ProgressText.fixed(result.stepsPerSecond, 2)) steps/s); " + best)
             return result.ending == .interrupted ? 130 : 0
         } catch {
             Console.err("instructedit train: \(error)")
@@ -64,23 +113,14 @@ enum TrainCommand {
     }
 }
 
-/// Reads `--flag value` arguments with errors that name the flag.
-struct ArgumentReader {
-    private var rest: ArraySlice<String>
-    init(_ arguments: [String]) { rest = arguments[...] }
-    mutating func next() -> String? { rest.popFirst() }
-    mutating func value(for flag: String) throws -> String {
-        guard let v = rest.popFirst() else { throw InstructEditError("\(flag) needs a value") }
-        return v
+/// A comma-separated task list: known names, none empty, at least one (`--tasks ,` is an error).
+func taskList(_ text: String, flag: String) throws -> [String] {
+    let known = ["counterfact", "recent", "convsent", "zsre"]
+    let tasks = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    for t in tasks where !known.contains(t) {
+        throw InstructEditError(t.isEmpty ? "\(flag) '\(text)': empty task name (tasks: \(known.joined(separator: ", ")))"
+                                          : "\(flag): unknown task '\(t)' (tasks: \(known.joined(separator: ", ")))")
     }
-    mutating func int(for flag: String) throws -> Int {
-        let v = try value(for: flag)
-        guard let i = Int(v) else { throw InstructEditError("\(flag) expects an integer, got '\(v)'") }
-        return i
-    }
-    mutating func float(for flag: String) throws -> Float {
-        let v = try value(for: flag)
-        guard let f = Float(v) else { throw InstructEditError("\(flag) expects a number, got '\(v)'") }
-        return f
-    }
+    return tasks
 }
+

@@ -1,37 +1,42 @@
+import ArgumentParser
 import Bindings
+import Core
 import Foundation
 
 /// `instructedit notebook FILE.lua [-o report.md]`: runs the cells in order in one session, goes on
 /// after a failing cell, and writes the Markdown report (atomically) with figures in a folder beside it
-/// (`report_files/`). Exit code 1 if a cell failed (after writing the report), 2 for bad arguments.
-enum NotebookCommand {
-    static let usage = "usage: instructedit notebook FILE.lua [-o report.md]"
+/// (`report_files/`). The report path is checked before any cell runs: it may not be the notebook
+/// itself and must be writable. Exit code 1 if a cell failed (after writing the report), 2 for bad
+/// arguments.
+struct NotebookCommand: RunnableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook", abstract: "Runs a notebook of `-- %%` cells and writes a Markdown report.")
 
-    static func main(_ arguments: [String]) -> Int32 {
-        var input: String?
-        var output: String?
-        var i = 0
-        while i < arguments.count {
-            switch arguments[i] {
-            case "-o", "--output":
-                guard i + 1 < arguments.count else { return usageError("'-o' needs a file name") }
-                output = arguments[i + 1]
-                i += 2
-            case let argument where input == nil && !argument.hasPrefix("-"):
-                input = argument
-                i += 1
-            default:
-                return usageError("unexpected argument '\(arguments[i])'")
-            }
+    @Argument(help: ArgumentHelp("The notebook.", valueName: "FILE.lua"))
+    var input: String
+    @Option(name: [.customShort("o"), .customLong("output")],
+            help: ArgumentHelp("The report (default: FILE.md in the current folder).", valueName: "report.md"))
+    var output: String?
+
+    private var reportPath: String {
+        output ?? (URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent + ".md")
+    }
+
+    func validate() throws {
+        do {
+            try FileAccess.checkOutput(reportPath, what: "report", notOverwriting: [input])
+        } catch let e as InstructEditError {
+            throw usageError(e.message)
         }
-        guard let input else { return usageError("no notebook file given") }
-        let reportPath = output ?? (URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent + ".md")
+    }
 
+    func execute() -> Int32 {
+        let input = input, reportPath = reportPath
         let source: String
         do {
-            source = try String(contentsOfFile: input, encoding: .utf8)
+            source = try String(decoding: FileAccess.read(input, what: "notebook"), as: UTF8.self)
         } catch {
-            Console.err("instructedit: cannot read \(input): \(error.localizedDescription)")
+            Console.err("instructedit notebook: \(error)")
             return 1
         }
         guard let session = CommandLineTool.makeSession() else { return 1 }
@@ -57,17 +62,16 @@ enum NotebookCommand {
         }
 
         do {
-            try FileManager.default.createDirectory(at: reportURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(report.markdown().utf8).write(to: reportURL, options: .atomic)
+            try FileAccess.write(Data(report.markdown().utf8), to: reportURL.path, what: "report")
         } catch {
-            Console.err("instructedit: cannot write \(reportPath): \(error.localizedDescription)")
+            Console.err("instructedit notebook: \(error)")
             return 1
         }
         Console.err("wrote \(reportPath): \(number) code cells, \(report.failures) failed")
         return report.failures > 0 || interrupted ? 1 : 0
     }
 
-    private static func run(_ cell: NotebookDocument.Cell, into entry: inout NotebookReport.CodeCell,
+    private func run(_ cell: NotebookDocument.Cell, into entry: inout NotebookReport.CodeCell,
                             session: LuaSession, notebook: String, figures: FigureFolder) {
         let result: LuaRunResult
         do {
@@ -88,10 +92,6 @@ enum NotebookCommand {
         Console.err("cell \(entry.number) (line \(entry.line)): \(status)")
     }
 
-    private static func usageError(_ message: String) -> Int32 {
-        Console.err("instructedit notebook: \(message)\n\(usage)")
-        return 2
-    }
 }
 
 /// The folder beside the report that holds its images (`report.md` → `report_files/`).
