@@ -6,6 +6,13 @@ import Foundation
 public final class ModelScorer: @unchecked Sendable {
     let model: LanguageModel
     let cache: ResidualCache
+    /// Scores of the unedited model, which every method's "before" asks for again (and the
+    /// unedited method's "after"): kept while no edit is applied.
+    private var basePredictions: [[Int]: [Int]] = [:]
+    private var baseLogProbs: [[Int]: [Float]] = [:]
+    private var baseGreedy: [String: [Int]?] = [:]
+    private var isUnedited: Bool { model.editLog.applied.isEmpty }
+    private static func key(_ prompt: [Int], _ answer: [Int]) -> [Int] { prompt + [-1] + answer }
 
     public init(model: LanguageModel, lowestEditedBlock: Int) {
         self.model = model
@@ -39,6 +46,14 @@ public final class ModelScorer: @unchecked Sendable {
 
     /// The argmax at each answer position, for token ids.
     public func predict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
+        let unedited = isUnedited, key = Self.key(promptIds, answerIds)
+        if unedited, let p = basePredictions[key] { return (p, answerIds) }
+        let result = try computePredict(promptIds: promptIds, answerIds: answerIds)
+        if unedited { basePredictions[key] = result.predicted }
+        return result
+    }
+
+    private func computePredict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
         let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
         let v = model.config.vocab
         let predicted = (0..<tf.positions.count).map { k in
@@ -56,6 +71,14 @@ public final class ModelScorer: @unchecked Sendable {
     /// an end-of-sequence token or a line break (the answer to a one-line prompt); nil when the
     /// model's first choice is one of those.
     public func greedyAnswer(prompt: String, maxTokens: Int = 3) throws -> [Int]? {
+        let unedited = isUnedited
+        if unedited, maxTokens == 3, let ids = baseGreedy[prompt] { return ids }
+        let ids = try computeGreedyAnswer(prompt: prompt, maxTokens: maxTokens)
+        if unedited, maxTokens == 3 { baseGreedy[prompt] = ids }
+        return ids
+    }
+
+    private func computeGreedyAnswer(prompt: String, maxTokens: Int) throws -> [Int]? {
         let tok = model.tokenizer
         let result = try Generator(weights: model.weights, tokenizer: tok)
             .generate(prompt: tok.encode(prompt), parameters: GenerationParameters(maxTokens: maxTokens))
@@ -70,9 +93,13 @@ public final class ModelScorer: @unchecked Sendable {
 
     /// Log-probability of each answer token.
     public func tokenLogProbs(prompt: String, answer: String) throws -> [Float] {
-        let (tf, logits) = try answerLogits(prompt: prompt, answer: answer)
+        let tok = model.tokenizer
+        let promptIds = tok.encode(prompt), answerIds = tok.encode(answer)
+        let unedited = isUnedited, key = Self.key(promptIds, answerIds)
+        if unedited, let l = baseLogProbs[key] { return l }
+        let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
         let v = model.config.vocab
-        return tf.answer.enumerated().map { k, id in
+        let result: [Float] = tf.answer.enumerated().map { k, id in
             logits.withUnsafeBufferPointer { p in
                 let row = UnsafeBufferPointer(rebasing: p[(k * v)..<((k + 1) * v)])
                 let m = row.max() ?? 0
@@ -81,5 +108,7 @@ public final class ModelScorer: @unchecked Sendable {
                 return row[id] - m - logf(s)
             }
         }
+        if unedited { baseLogProbs[key] = result }
+        return result
     }
 }
