@@ -10,10 +10,9 @@ runs="${RUNS:-runs}"; n="${N:-20}"; steps="${STEPS:-200}"
 bin="$(swift build -c release --show-bin-path)/instructedit"
 [ -x "$bin" ] || swift build -c release
 source Scripts/jobs.sh
-common=(--instruct --steps "$steps" --accumulation 2 --rank 128 --lr 1e-4 --alpha-lr 1e-5 --c-edit 1
-        --validate-every 50 --validation-size 10 --patience 4 --save-every 25 --seed 0)
+STEPS="$steps" source Scripts/recipe.sh
 train() { # name tasks (a finished run resumes at its last step and stops at once)
-  OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/$1" --tasks "$2" "${common[@]}"
+  OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/$1" --instruct --tasks "$2" "${recipe[@]}"
 }
 train e4-counterfact counterfact & a=$!; train e4-recent recent & b=$!; wait_all "$a" "$b"
 train e4-convsent convsent & a=$!; train e5-cf-recent counterfact,recent & b=$!; wait_all "$a" "$b"

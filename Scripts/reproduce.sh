@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
-# The main job: reproduces E1-E3 of design/INSTRUCTEDIT.md on the default model. Meta-trains the
+# The main job: reproduces E1-E3 of docs/INSTRUCTEDIT.md on the default model. Meta-trains the
 # multi-task editor with instructions (InstructEdit) and without (MEND multi-task) on counterfact +
-# recent + convsent, then evaluates the unedited model, FT-L and both editors (seen and unseen
-# instructions) on the three training tasks and the held-out ZsRE. Resumable: re-running continues
-# interrupted trainings. Settings below are the ones behind RESULTS.md.
-#   RUNS  run folder (default runs/)   N  records per test set (default 60)   STEPS  training steps (default 400)
+# recent + convsent with the recipe of Scripts/recipe.sh, then evaluates the unedited model, FT-L and
+# both editors (seen and unseen instructions) on the three training tasks and the held-out ZsRE.
+# Resumable: re-running continues interrupted trainings. Settings are the ones behind RESULTS.md.
+#   RUNS  run folder (default runs/)   N  records per test set (default 100)   STEPS  training steps (default 300)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${RUNS:-runs}"; n="${N:-60}"; steps="${STEPS:-400}"
+runs="${RUNS:-runs}"; n="${N:-100}"
 bin="$(swift build -c release --show-bin-path)/instructedit"
 source Scripts/jobs.sh
+source Scripts/recipe.sh
 [ -x "$bin" ] || swift build -c release
-common=(--tasks counterfact,recent,convsent --steps "$steps" --accumulation 2 --rank 128 --lr 1e-4
-        --alpha-lr 1e-5 --c-edit 1 --validate-every 50 --validation-size 10 --patience 4 --save-every 25 --seed 0)
 # Two single-threaded trainings side by side use two cores better than one two-threaded one.
-OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-instruct" --instruct "${common[@]}" & a=$!
-OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-no-instruct" --no-instruct "${common[@]}" & b=$!
+OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-instruct" --instruct --tasks "$training_tasks" "${recipe[@]}" & a=$!
+OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-no-instruct" --no-instruct --tasks "$training_tasks" "${recipe[@]}" & b=$!
 wait_all "$a" "$b"
 methods=(--method "Unedited:none" --method "FT-L:ft"
          --method "MEND multi-task:mend:$runs/e1-no-instruct/best.ckpt"

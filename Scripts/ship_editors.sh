@@ -24,7 +24,7 @@ commit=$(git rev-parse --short HEAD)
   echo "Training command (both runs; InstructEdit adds --instruct, MEND multi-task --no-instruct):"
   echo
   echo '```sh'
-  echo "instructedit train --out RUN ${recipe[*]}"
+  echo "instructedit train --out RUN --tasks $training_tasks ${recipe[*]}"
   echo '```'
   echo
   echo "| file | run | instructions | steps run | best step | validation loss |"

@@ -116,7 +116,7 @@ final class GGUFLlamaTests: XCTestCase {
         defer { if let old { setenv("INSTRUCTEDIT_MODEL", old, 1) } else { unsetenv("INSTRUCTEDIT_MODEL") } }
         XCTAssertThrowsError(try LanguageModel.load()) { e in
             XCTAssertEqual((e as? InstructEditError)?.message,
-                           "default model not found at /nonexistent/dir/model.gguf: run Scripts/setup.sh (or set INSTRUCTEDIT_MODEL)")
+                           "no model at /nonexistent/dir/model.gguf, the file INSTRUCTEDIT_MODEL names: correct it, or unset it to use the model Scripts/setup.sh installs")
         }
         XCTAssertThrowsError(try LanguageModel.load("/nonexistent/x.gguf")) { e in
             XCTAssertTrue(((e as? InstructEditError)?.message ?? "").contains("/nonexistent/x.gguf"))

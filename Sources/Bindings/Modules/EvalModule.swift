@@ -57,6 +57,33 @@ enum EvalModule: LuaModule {
                         example: "io.open(\"r.json\", \"w\"):write(eval.json(r)):close()") { args in
             [.string(try json(try args.checkTable(1), args))]
         }
+        module.function("read", signature: "eval.read(path) -> {results}",
+                        summary: "The results an `instructedit eval --json` file holds, as tables like eval.run's (metrics as numbers 0-100, nil where absent), e.g. to plot runs made on the command line.",
+                        example: "rs = eval.read(\"runs/e1-e3.json\"); print(eval.table(rs))") { args in
+            let path = try args.checkString(1)
+            let data = try FileAccess.read(path, what: "eval results")
+            guard let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+                throw InstructEditError("eval.read: '\(path)' is not a list of results as `instructedit eval --json` writes")
+            }
+            return [.array(list.map(readResult))]
+        }
+    }
+
+    /// One row of an `eval --json` file as a result table: {value=, n=} metrics become their value.
+    static func readResult(_ row: [String: Any]) -> LuaValue {
+        var t: [LuaValue: LuaValue] = [:]
+        for (key, value) in row {
+            switch value {
+            case let m as [String: Any]: if let v = m["value"] as? Double { t[.string(key)] = .number(v) }
+            case let s as String: t[.string(key)] = .string(s)
+            case let b as Bool where key == "instruct" || key == "unseen" || key == "partial": t[.string(key)] = .bool(b)
+            case let d as Double: t[.string(key)] = key == "n" ? .int(Int(d)) : .number(d)
+            case let i as Int: t[.string(key)] = .int(i)
+            default: break
+            }
+        }
+        if let method = row["method"] as? String { t["name"] = .string(method) }
+        return .table(t)
     }
 
     /// The records to evaluate: a list of record tables, or a task name (its test split, shuffled).

@@ -25,6 +25,8 @@ public final class LanguageModel: @unchecked Sendable {
                 switch ModelPaths.defaultModelVariable {
                 case "INSTRUCTEDIT_HOME"?:
                     throw InstructEditError("default model not found at \(target) (under INSTRUCTEDIT_HOME): run Scripts/setup.sh with the same INSTRUCTEDIT_HOME, or set INSTRUCTEDIT_MODEL")
+                case "INSTRUCTEDIT_MODEL"?:
+                    throw InstructEditError("no model at \(target), the file INSTRUCTEDIT_MODEL names: correct it, or unset it to use the model Scripts/setup.sh installs")
                 default:
                     throw InstructEditError("default model not found at \(target): run Scripts/setup.sh (or set INSTRUCTEDIT_MODEL)")
                 }
