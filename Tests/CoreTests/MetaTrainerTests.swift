@@ -25,6 +25,9 @@ final class MetaTrainerTests: XCTestCase {
         c.validationSize = 3
         c.saveEvery = 5
         c.trainLimit = 4
+        c.cLoc = 1
+        c.patience = 4
+        c.locality = [.own]
         return c
     }
 

@@ -1,29 +1,30 @@
-/// A meta-training run: which tasks, with or without instructions, and the schedule.
+/// A meta-training run: which tasks, with or without instructions, and the schedule. The defaults
+/// are the recipe of the shipped editors (`Scripts/recipe.sh`; why each value: RESULTS.md).
 public struct MetaTrainingConfig: Codable, Sendable, Equatable {
     public var tasks: [String] = ["counterfact", "recent", "convsent"]
     public var instruct = true
     /// Optimiser steps at most (early stopping may end sooner).
-    public var steps = 1000
+    public var steps = 300
     /// Edits whose gradients are accumulated into one optimiser step.
-    public var accumulation = 4
+    public var accumulation = 2
     public var editorLearningRate: Float = 1e-4
-    public var stepSizeLearningRate: Float = 1e-4
+    public var stepSizeLearningRate: Float = 1e-5
     public var clip: Float = 100
     /// Validate every this many steps, on `validationSize` records per task.
-    public var validateEvery = 100
-    public var validationSize = 20
+    public var validateEvery = 50
+    public var validationSize = 10
     /// Stop after this many validations without improvement.
-    public var patience = 4
+    public var patience = 100
     /// Write the resume checkpoint every this many steps (kill -9 loses at most this many).
     public var saveEvery = 25
-    public var rank = MENDConfig.defaultRank
-    public var cEdit: Float = 0.1
-    public var cLoc: Float = 1.0
+    public var rank = 128
+    public var cEdit: Float = 1
+    public var cLoc: Float = 5
     /// Records per task in the training pool (nil: all).
     public var trainLimit: Int?
     public var seed: UInt64 = 0
     /// The locality inputs of each example, whose KL to the unedited model L_loc averages.
-    public var locality: [LocalitySource] = [.own]
+    public var locality: [LocalitySource] = [.own, .neighbour, .unrelated]
 
     /// Where a training example's locality inputs come from.
     public enum LocalitySource: String, Codable, Sendable, CaseIterable {
