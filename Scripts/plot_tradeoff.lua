@@ -1,19 +1,20 @@
--- Reliability against Locality for editors trained with different locality weights (RESULTS.md,
+-- Reliability against Locality for editors trained with different locality settings (RESULTS.md,
 -- "Locality: what moved the curve"). Reads `instructedit eval --json` files given as
--- LABEL=PATH arguments, one point per (file, task) row; the row named by --mark is drawn as the
--- chosen recipe. Usage:
---   instructedit Scripts/plot_tradeoff.lua OUT (writes OUT.svg and OUT.png) "own, c_loc 1=runs/x/A.json" ... [--mark LABEL]
-local out = assert(arg[1], "usage: plot_tradeoff.lua OUT LABEL=PATH ... [--mark LABEL]")
+-- LABEL=PATH@METHOD arguments: one point per task of the rows of METHOD in PATH; the point whose
+-- LABEL --mark names is drawn as the chosen recipe. Usage:
+--   instructedit Scripts/plot_tradeoff.lua OUT "own, c_loc 1=runs/x/A.json@A-last" ... [--mark LABEL]
+-- writes OUT.svg and OUT.png.
+local out = assert(arg[1], "usage: plot_tradeoff.lua OUT LABEL=PATH@METHOD ... [--mark LABEL]")
 local mark
 local xs, ys, groups, names = {}, {}, {}, {}
 local i = 2
 while arg[i] do
   if arg[i] == "--mark" then mark = arg[i + 1]; i = i + 2
   else
-    local label, path = arg[i]:match("^(.-)=(.+)$")
-    assert(label, "expected LABEL=PATH, got " .. arg[i])
+    local label, path, method = arg[i]:match("^(.-)=(.+)@(.+)$")
+    assert(label, "expected LABEL=PATH@METHOD, got " .. arg[i])
     for _, r in ipairs(eval.read(path)) do
-      if r.reliability and r.locality and not tostring(r.method):match("%-last$") then
+      if r.reliability and r.locality and r.method == method then
         xs[#xs + 1] = r.locality
         ys[#ys + 1] = r.reliability
         groups[#groups + 1] = r.task .. (label == mark and " (chosen recipe)" or "")
