@@ -6,10 +6,11 @@
 -- writes OUT.svg and OUT.png.
 local out = assert(arg[1], "usage: plot_tradeoff.lua OUT LABEL=PATH@METHOD ... [--mark LABEL]")
 local mark
+for j = 2, #arg - 1 do if arg[j] == "--mark" then mark = arg[j + 1] end end
 local xs, ys, groups, names = {}, {}, {}, {}
 local i = 2
 while arg[i] do
-  if arg[i] == "--mark" then mark = arg[i + 1]; i = i + 2
+  if arg[i] == "--mark" then i = i + 2
   else
     local label, path, method = arg[i]:match("^(.-)=(.+)@(.+)$")
     assert(label, "expected LABEL=PATH@METHOD, got " .. arg[i])
