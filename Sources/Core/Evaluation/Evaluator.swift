@@ -65,11 +65,9 @@ public enum Evaluator {
         let locality = Array(r.locality.prefix(options.maxProbes))
         let before = try locality.map { try scorer.predict(prompt: $0.prompt, answer: TeacherForcing.continuation($0.answer)).predicted }
         // Neighbours: the unedited model's greedy answer is the reference, scored as locality is.
-        let tok = model.tokenizer
         let neighbours: [(prompt: [Int], answer: [Int], before: [Int])] = try r.neighbours.prefix(options.maxProbes).compactMap { p in
-            guard let answer = try scorer.greedyAnswer(prompt: p) else { return nil }
-            let ids = tok.encode(p)
-            return (ids, answer, try scorer.predict(promptIds: ids, answerIds: answer).predicted)
+            guard let g = try scorer.greedyAnswer(prompt: p) else { return nil }
+            return (g.prompt, g.answer, try scorer.predict(promptIds: g.prompt, answerIds: g.answer).predicted)
         }
         let edit = try editor?.edit(model, [request])
         defer { try? edit?.undo() }

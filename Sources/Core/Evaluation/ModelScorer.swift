@@ -10,7 +10,7 @@ public final class ModelScorer: @unchecked Sendable {
     /// unedited method's "after"): kept while no edit is applied.
     private var basePredictions: [[Int]: [Int]] = [:]
     private var baseLogProbs: [[Int]: [Float]] = [:]
-    private var baseGreedy: [String: [Int]?] = [:]
+    private var baseGreedy: [String: GreedyAnswer?] = [:]
     private var isUnedited: Bool { model.editLog.applied.isEmpty }
     private static func key(_ prompt: [Int], _ answer: [Int]) -> [Int] { prompt + [-1] + answer }
 
@@ -67,28 +67,35 @@ public final class ModelScorer: @unchecked Sendable {
         return (predicted, tf.answer)
     }
 
-    /// The current model's greedy continuation of `prompt`: at most `maxTokens` ids, ending before
-    /// an end-of-sequence token or a line break (the answer to a one-line prompt); nil when the
-    /// model's first choice is one of those.
-    public func greedyAnswer(prompt: String, maxTokens: Int = 3) throws -> [Int]? {
+    /// The current model's greedy answer to `prompt`: the line breaks it starts with (a question's
+    /// answer follows one) join the prompt, then at most `maxTokens` ids up to the next line break or
+    /// end-of-sequence token; an end-of-sequence token that comes first is the answer. nil when the
+    /// model answers nothing within `maxTokens + 2` tokens.
+    public func greedyAnswer(prompt: String, maxTokens: Int = 3) throws -> (prompt: [Int], answer: [Int])? {
         let unedited = isUnedited
-        if unedited, maxTokens == 3, let ids = baseGreedy[prompt] { return ids }
-        let ids = try computeGreedyAnswer(prompt: prompt, maxTokens: maxTokens)
-        if unedited, maxTokens == 3 { baseGreedy[prompt] = ids }
-        return ids
+        if unedited, maxTokens == 3, let cached = baseGreedy[prompt] { return cached.map { ($0.prompt, $0.answer) } }
+        let found = try computeGreedyAnswer(prompt: prompt, maxTokens: maxTokens)
+        if unedited, maxTokens == 3 { baseGreedy[prompt] = found.map { GreedyAnswer(prompt: $0.prompt, answer: $0.answer) } }
+        return found
     }
 
-    private func computeGreedyAnswer(prompt: String, maxTokens: Int) throws -> [Int]? {
+    private struct GreedyAnswer { let prompt: [Int]; let answer: [Int] }
+
+    private func computeGreedyAnswer(prompt: String, maxTokens: Int) throws -> (prompt: [Int], answer: [Int])? {
         let tok = model.tokenizer
+        var context = tok.encode(prompt)
         let result = try Generator(weights: model.weights, tokenizer: tok)
-            .generate(prompt: tok.encode(prompt), parameters: GenerationParameters(maxTokens: maxTokens))
+            .generate(prompt: context, parameters: GenerationParameters(maxTokens: maxTokens + 2))
         var ids: [Int] = []
         for id in result.tokens {
-            if id == tok.eosId { break }
-            if tok.decode([id]).contains("\n") { break }
+            // Ending at once is an answer too (SmolLM2-Instruct does so after a bare question).
+            if id == tok.eosId { if ids.isEmpty { ids.append(id) }; break }
+            let isBreak = tok.decode([id]).trimmingCharacters(in: .newlines).isEmpty
+            if isBreak && ids.isEmpty { context.append(id); continue }
+            if isBreak || tok.decode([id]).contains("\n") || ids.count == maxTokens { break }
             ids.append(id)
         }
-        return ids.isEmpty ? nil : ids
+        return ids.isEmpty ? nil : (context, ids)
     }
 
     /// Log-probability of each answer token.
