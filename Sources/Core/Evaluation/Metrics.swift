@@ -16,7 +16,7 @@ public enum Metrics {
     }
 
     /// How portability scores a question with several acceptable answers (aliases).
-    public enum AliasChoice: String, Sendable {
+    public enum AliasChoice: String, Sendable, CaseIterable, Decodable {
         /// The canonical (first) alias only: the conservative figure, as in EasyEdit's
         /// single-answer evaluation.
         case first

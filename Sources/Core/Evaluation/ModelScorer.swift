@@ -7,6 +7,9 @@ public final class ModelScorer: @unchecked Sendable {
     let model: LanguageModel
     let cache: ResidualCache
 
+    /// The block whose entering residual stream is cached: edits must not change anything below it.
+    public var block: Int { cache.block }
+
     public init(model: LanguageModel, lowestEditedBlock: Int) {
         self.model = model
         cache = ResidualCache(block: lowestEditedBlock)

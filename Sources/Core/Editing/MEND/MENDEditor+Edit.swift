@@ -3,6 +3,14 @@ import Foundation
 extension MENDEditor: KnowledgeEditor {
     public var method: String { "mend" }
 
+    /// "MEND editor rank 576, 9 inner weights".
+    public var summary: String {
+        let n = config.innerWeights.count
+        return "MEND editor rank \(config.rank), \(n) inner weight\(n == 1 ? "" : "s")"
+    }
+
+    public var weightNames: [String]? { config.innerWeights.map(\.name) }
+
     /// The model parameters this editor changes, checked against the model by name and shape.
     public func targets(in model: LanguageModel) throws -> EditTargets {
         let t = try EditTargets.named(config.innerWeights.map(\.name), in: model.weights)
@@ -16,7 +24,7 @@ extension MENDEditor: KnowledgeEditor {
     /// editor, and apply W̃ = W − α ∇̃W to every inner weight. Several requests are one batch edit.
     public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
         let start = Date()
-        let targets = try targets(in: model)
+        let targets = try self.targets(in: model)
         let seqs = try sequences(model, requests, seed: config.seed)
         let rows = try EditGradients.capture(model, targets: targets, sequences: seqs)
         let transformed = try transformForEdit(u: rows.u, delta: rows.delta, rows: rows.rows)
