@@ -33,7 +33,7 @@ public final class AppliedEdit: @unchecked Sendable {
             self.deltaNorms = zip(originals, deltaNorms).map { ($0.0.name, $1) }
         } else {
             self.deltaNorms = originals.map { p, old in
-                let now = model.weights.buffer(p)
+                let now = model.network.buffer(p)
                 var s: Double = 0
                 for i in 0..<p.count { let d = Double(now[i] - old[i]); s += d * d }
                 return (p.name, Float(s.squareRoot()))
@@ -62,7 +62,7 @@ public final class AppliedEdit: @unchecked Sendable {
     /// Puts the snapshots back and hands their buffers to the log for reuse.
     private static func restore(_ model: LanguageModel, _ originals: [(ParamRef, [Float])]) {
         for (p, old) in originals {
-            _ = old.withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
+            _ = old.withUnsafeBufferPointer { model.network.buffer(p).update(fromContentsOf: $0) }
         }
         model.editLog.recycle(originals.map(\.1))
     }
@@ -75,7 +75,7 @@ public final class AppliedEdit: @unchecked Sendable {
                                  prompt: String) -> String? {
         let suspicious = zip(originals, norms).filter { !($0.1 < 1e6) }.map(\.0.0)
         guard let first = suspicious.first else { return nil }
-        for p in suspicious where model.weights.buffer(p).contains(where: { !$0.isFinite }) {
+        for p in suspicious where model.network.buffer(p).contains(where: { !$0.isFinite }) {
             return "it made weight '\(p.name)' non-finite (NaN or infinite)"
         }
         let tokens = Array(model.tokenizer.encode(prompt).prefix(model.weights.config.contextLength))
@@ -90,7 +90,7 @@ public final class AppliedEdit: @unchecked Sendable {
     /// model's log has some of the right size.
     static func snapshot(_ model: LanguageModel, _ params: [ParamRef]) -> [(ParamRef, [Float])] {
         params.map { p in
-            let source = UnsafeBufferPointer(model.weights.buffer(p))
+            let source = UnsafeBufferPointer(model.network.buffer(p))
             guard var copy = model.editLog.reuse(count: p.count) else { return (p, Array(source)) }
             _ = copy.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: source) }
             return (p, copy)

@@ -21,8 +21,8 @@ public enum TargetChoice: Sendable, Equatable {
     /// The weights on `model`, checked.
     public func resolve(in model: LanguageModel) throws -> EditTargets {
         switch self {
-        case .lastMLPs(let n): try EditTargets.mlp(of: model.weights, lastBlocks: n)
-        case .named(let names): try EditTargets.named(names, in: model.weights)
+        case .lastMLPs(let n): try EditTargets.mlp(of: model.network, lastBlocks: n)
+        case .named(let names): try EditTargets.named(names, in: model.network)
         }
     }
 

@@ -67,7 +67,7 @@ public enum Evaluator {
     /// The lowest block `editor` changes on `model` (for no editor, that of the default targets, so
     /// an unedited run shares its cache with the default editors').
     public static func cacheBlock(for editor: (any KnowledgeEditor)?, on model: LanguageModel) throws -> Int {
-        guard let editor else { return (try? EditTargets.mlp(of: model.weights).lowestBlock) ?? 0 }
+        guard let editor else { return (try? EditTargets.mlp(of: model.network).lowestBlock) ?? 0 }
         return try editor.targets(in: model).lowestBlock
     }
 

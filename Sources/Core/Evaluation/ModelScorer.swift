@@ -29,9 +29,9 @@ public final class ModelScorer: @unchecked Sendable {
 
     func answerLogits(promptIds: [Int], answerIds: [Int]) throws -> (tf: TeacherForcing, logits: [Float]) {
         let tf = try TeacherForcing.positions(promptIds: promptIds, answerIds: answerIds)
-        let w = model.weights
-        let trace = try LlamaTraining.forward(w, tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input))
-        return (tf, try LlamaTraining.logits(w, trace, positions: tf.positions))
+        let w = model.network
+        let trace = try w.forward(tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input))
+        return (tf, try w.logits(trace, positions: tf.positions))
     }
 
     /// The argmax at each answer position, and the answer ids.
@@ -43,7 +43,7 @@ public final class ModelScorer: @unchecked Sendable {
     /// The argmax at each answer position, for token ids.
     public func predict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
         let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
-        let v = model.config.vocab
+        let v = model.network.vocabularySize
         let predicted = (0..<tf.positions.count).map { k in
             logits.withUnsafeBufferPointer { p in
                 var best = 0
@@ -74,7 +74,7 @@ public final class ModelScorer: @unchecked Sendable {
     /// Log-probability of each answer token.
     public func tokenLogProbs(prompt: String, answer: String) throws -> [Float] {
         let (tf, logits) = try answerLogits(prompt: prompt, answer: answer)
-        let v = model.config.vocab
+        let v = model.network.vocabularySize
         return tf.answer.enumerated().map { k, id in
             logits.withUnsafeBufferPointer { p in
                 let row = UnsafeBufferPointer(rebasing: p[(k * v)..<((k + 1) * v)])

@@ -7,6 +7,8 @@ public final class LanguageModel: @unchecked Sendable {
     public let path: String
     public let config: LlamaConfig
     public let weights: LlamaWeights
+    /// The model as editors, meta-training and scoring see it, whatever its architecture.
+    public var network: any EditableModel { weights }
     public let tokenizer: any Tokenizer
     /// Wall-clock seconds `load` took (0 for models built in memory).
     public let loadSeconds: Double

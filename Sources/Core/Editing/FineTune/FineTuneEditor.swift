@@ -44,11 +44,11 @@ public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
 
     public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
         let start = Date()
-        let w = model.weights
+        let w = model.network
         let targets = try self.targets(in: model)
         let seqs = try sequences(model, requests, seed: 0)
         // Nothing below the lowest inner block changes: its residual stream is computed once.
-        let residuals = try seqs.map { try LlamaTraining.residual(w, tokens: $0.input, atBlock: targets.lowestBlock) }
+        let residuals = try seqs.map { try w.residual(tokens: $0.input, atBlock: targets.lowestBlock) }
         let originals = AppliedEdit.snapshot(model, targets.params)
         let grads = GradientBuffers(targets.params)
         var optimisers = targets.params.map { Adam(count: $0.count, learningRate: learningRate) }
@@ -59,12 +59,12 @@ public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
                 grads.zero()
                 var loss: Float = 0
                 for (s, seq) in seqs.enumerated() {
-                    let trace = try LlamaTraining.forward(w, tokens: seq.input, from: targets.lowestBlock, residual: residuals[s])
-                    let logits = try LlamaTraining.logits(w, trace, positions: seq.positions)
-                    var (l, dLogits) = try Loss.nll(logits: logits, vocab: w.config.vocab, targets: seq.answer)
+                    let trace = try w.forward(tokens: seq.input, from: targets.lowestBlock, residual: residuals[s])
+                    let logits = try w.logits(trace, positions: seq.positions)
+                    var (l, dLogits) = try Loss.nll(logits: logits, vocab: w.vocabularySize, targets: seq.answer)
                     loss += l / Float(seqs.count)
                     for i in dLogits.indices { dLogits[i] /= Float(seqs.count) }
-                    try LlamaTraining.backward(w, trace, positions: seq.positions, dLogits: dLogits, gradients: grads.sink)
+                    try w.backward(trace, positions: seq.positions, dLogits: dLogits, gradients: grads.sink, captures: [])
                 }
                 if step == 0 { firstLoss = loss }
                 for (k, p) in targets.params.enumerated() {

@@ -13,7 +13,7 @@ extension MENDEditor: KnowledgeEditor {
 
     /// The model parameters this editor changes, checked against the model by name and shape.
     public func targets(in model: LanguageModel) throws -> EditTargets {
-        let t = try EditTargets.named(config.innerWeights.map(\.name), in: model.weights)
+        let t = try EditTargets.named(config.innerWeights.map(\.name), in: model.network)
         for (p, inner) in zip(t.params, config.innerWeights) where p.rows != inner.rows || p.cols != inner.cols {
             throw InstructEditError("editor weight '\(inner.name)' is [\(inner.rows), \(inner.cols)] but the model's is [\(p.rows), \(p.cols)]: this editor belongs to another model")
         }
@@ -29,7 +29,7 @@ extension MENDEditor: KnowledgeEditor {
         let rows = try EditGradients.capture(model, targets: targets, sequences: seqs)
         let transformed = try transformForEdit(u: rows.u, delta: rows.delta, rows: rows.rows)
         let originals = AppliedEdit.snapshot(model, targets.params)
-        for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.weights.pointer(p)) }
+        for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.network.pointer(p)) }
         return try AppliedEdit(model: model, method: method, requests: requests, originals: originals,
                            lossBefore: rows.loss, seconds: Date().timeIntervalSince(start),
                            deltaNorms: transformed.map(deltaNorm))
