@@ -30,8 +30,10 @@ let package = Package(
         .executableTarget(name: "instructedit", dependencies: ["Bindings", "Core", "CEditline",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/REPL", exclude: ["CEditline"], swiftSettings: optimise),
-        .testTarget(name: "CoreTests", dependencies: ["Core", "CKernels"], path: "Tests/CoreTests"),
-        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Core"], path: "Tests/BindingsTests"),
-        .testTarget(name: "REPLTests", dependencies: ["Core"], path: "Tests/REPLTests"),
+        // Tiny random-weight models for tests, so no test needs a download; not part of the product.
+        .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "CKernels", "TestSupport"], path: "Tests/CoreTests"),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Core", "TestSupport"], path: "Tests/BindingsTests"),
+        .testTarget(name: "REPLTests", dependencies: ["Core", "TestSupport"], path: "Tests/REPLTests"),
     ]
 )

@@ -1,5 +1,6 @@
 @testable import Core
 import XCTest
+import TestSupport
 
 /// The editor seam: every editor reports its targets, evaluation caches below them, and the
 /// registry builds editors from the same options Lua and the command line give.
