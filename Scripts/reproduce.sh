@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: reproduces E1-E3 of design/INSTRUCTEDIT.md on the default model. Meta-trains the
+# The main job: reproduces E1-E3 of docs/INSTRUCTEDIT.md on the default model. Meta-trains the
 # multi-task editor with instructions (InstructEdit) and without (MEND multi-task) on counterfact +
 # recent + convsent, then evaluates the unedited model, FT-L and both editors (seen and unseen
 # instructions) on the three training tasks and the held-out ZsRE. Resumable: re-running continues

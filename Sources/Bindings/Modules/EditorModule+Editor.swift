@@ -26,6 +26,8 @@ final class LuaEditor {
         if let identity, identity != m.identity {
             throw InstructEditError("this editor belongs to model '\(identity.name)' (\(identity.fingerprint)), not to '\(m.model.name)' (\(m.identity.fingerprint))")
         }
+        // An untrained MEND editor is the MEND editor built for the first model it meets.
+        if let untrained = editor as? UntrainedMEND { return try untrained.editor(for: m.model) }
         _ = try editor.targets(in: m.model)
         return editor
     }

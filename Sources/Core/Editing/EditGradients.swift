@@ -1,5 +1,5 @@
 /// The per-row inputs u and output gradients δ of each inner weight, for the mean target NLL of a
-/// batch of sequences (MEND.md, "Applying an edit", steps 1-2). Rows of all sequences concatenate.
+/// batch of sequences (docs/MEND.md, "Applying an edit", steps 1-2). Rows of all sequences concatenate.
 struct EditRows {
     var u: [[Float]]       // per target: [N, in]
     var delta: [[Float]]   // per target: [N, out]

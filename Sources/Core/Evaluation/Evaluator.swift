@@ -1,6 +1,6 @@
 import Foundation
 
-/// How to evaluate (INSTRUCTEDIT.md, Metrics).
+/// How to evaluate (docs/INSTRUCTEDIT.md, Metrics).
 public struct EvaluationOptions: Sendable {
     /// Records evaluated (the first `n`); nil = all.
     public var n: Int?
@@ -32,7 +32,7 @@ public struct EvaluationResult: Sendable {
 }
 
 /// Single-edit evaluation: each record is edited into the model, scored, and the edit undone, so
-/// every record sees the base model (INSTRUCTEDIT.md, Metrics).
+/// every record sees the base model (docs/INSTRUCTEDIT.md, Metrics).
 public enum Evaluator {
     public static func run(model: LanguageModel, editor: (any KnowledgeEditor)?, records: [EditRecord],
                            options: EvaluationOptions, scorer: ModelScorer? = nil,

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Meta-trains a MEND editor (MEND.md "Meta-training") on one or several editing tasks, with or
+/// Meta-trains a MEND editor (docs/MEND.md "Meta-training") on one or several editing tasks, with or
 /// without task instructions (InstructEdit). Adam with gradient accumulation, global-norm
 /// clipping, skipped non-finite steps, validation with early stopping, the best checkpoint kept,
 /// and a resume checkpoint every `saveEvery` steps so an interrupted run continues where it was.

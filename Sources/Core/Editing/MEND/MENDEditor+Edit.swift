@@ -20,7 +20,7 @@ extension MENDEditor: KnowledgeEditor {
         return t
     }
 
-    /// MEND.md "Applying an edit": capture (u, δ) for the target NLL, transform them with the
+    /// docs/MEND.md "Applying an edit": capture (u, δ) for the target NLL, transform them with the
     /// editor, and apply W̃ = W − α ∇̃W to every inner weight. Several requests are one batch edit.
     public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
         let start = Date()

@@ -1,4 +1,4 @@
-/// The MEND editor (MEND.md): one network per inner-weight shape, per-shape normalisation
+/// The MEND editor (docs/MEND.md): one network per inner-weight shape, per-shape normalisation
 /// statistics, and one learnable step size α_ℓ per inner weight.
 ///
 /// Trainable state is two flat slabs, `parameters` (every network) and `stepSizes` (α, in inner
