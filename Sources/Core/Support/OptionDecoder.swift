@@ -8,17 +8,18 @@ import Foundation
 ///     struct Options: Decodable { var steps: Int?; var lr: Double? }
 ///     let o = try OptionDecoder.decode(Options.self, from: .table(["steps": .int(5)]))
 public enum OptionDecoder {
-    /// Decodes `type`, then rejects keys of any table it read that no field asked for.
-    public static func decode<T: Decodable>(_ type: T.Type, from value: OptionValue) throws -> T {
-        try decode(from: value) { try T(from: $0) }
+    /// Decodes `type`, then rejects keys of any table it read that no field asked for (unless
+    /// `rejectingUnknown` is false: records, say, may carry notes of their own).
+    public static func decode<T: Decodable>(_ type: T.Type, from value: OptionValue, rejectingUnknown: Bool = true) throws -> T {
+        try decode(from: value, rejectingUnknown: rejectingUnknown) { try T(from: $0) }
     }
 
     /// Runs `body` on a decoder over `value` (for types decoded by hand, or several types decoded
     /// from one table), then rejects unknown keys.
-    public static func decode<T>(from value: OptionValue, _ body: (Decoder) throws -> T) throws -> T {
+    public static func decode<T>(from value: OptionValue, rejectingUnknown: Bool = true, _ body: (Decoder) throws -> T) throws -> T {
         let tracker = KeyTracker()
         let result = try body(ValueDecoder(value: value, path: [], tracker: tracker))
-        try tracker.rejectUnknown()
+        if rejectingUnknown { try tracker.rejectUnknown() }
         return result
     }
 }
