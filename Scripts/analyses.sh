@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-runs}"; n="${N:-20}"; steps="${STEPS:-200}"
 bin="$(swift build -c release --show-bin-path)/instructedit"
-[ -x "$bin" ] || swift build -c release
+[ -x "$bin" ] || swift build -c release --product instructedit
 source Scripts/jobs.sh
 STEPS="$steps" source Scripts/recipe.sh
 train() { # name tasks (a finished run resumes at its last step and stops at once)

@@ -11,7 +11,7 @@ runs="${RUNS:-runs}"; n="${N:-100}"
 bin="$(swift build -c release --show-bin-path)/instructedit"
 source Scripts/jobs.sh
 source Scripts/recipe.sh
-[ -x "$bin" ] || swift build -c release
+[ -x "$bin" ] || swift build -c release --product instructedit
 # Two single-threaded trainings side by side use two cores better than one two-threaded one.
 OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-instruct" --instruct --tasks "$training_tasks" "${recipe[@]}" & a=$!
 OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-no-instruct" --no-instruct --tasks "$training_tasks" "${recipe[@]}" & b=$!

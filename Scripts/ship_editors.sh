@@ -2,7 +2,7 @@
 # Ships the two E1 editors of Scripts/reproduce.sh with the product: each run's best checkpoint in
 # half precision under Sources/Core/Resources/editors, and a PROVENANCE.md saying how it was made
 # (command, commit, best step, validation loss). `editor.load()` then gives InstructEdit without
-# training. Run after reproduce.sh; rebuild (swift build -c release) to pick the files up.
+# training. Run after reproduce.sh; rebuild (swift build -c release --product instructedit) to pick the files up.
 #   RUNS  run folder (default runs/)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@
 @testable import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// `m:run` with its cache, hooks from Lua, and edits written out and read back, on the tiny model.
 final class ActivationBindingTests: XCTestCase {

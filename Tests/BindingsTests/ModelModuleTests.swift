@@ -2,6 +2,7 @@
 @testable import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// `model.load` and the `Model` methods on a tiny random model (exact agreement with Core), with
 /// their argument errors.

@@ -2,6 +2,7 @@
 @testable import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// Probing (Core `Probing` and `m:lens`, `m:logprob`, `m:effect`), checked against computations
 /// written out here from the model's own forward pass.

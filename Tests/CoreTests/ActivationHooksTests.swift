@@ -1,5 +1,6 @@
 import XCTest
 @testable import Core
+import TestSupport
 
 /// Hooks in the inference forward: reading changes nothing, the cached activations agree with the
 /// other inference outputs, and replacing one changes the rest of the pass as the block's equations say.

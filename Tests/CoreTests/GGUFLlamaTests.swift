@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+import TestSupport
 
 /// LLaMA weights and config from GGUF: the reference model's dequantised tensors, the Q/K
 /// un-permutation, and tiny models written and read back.

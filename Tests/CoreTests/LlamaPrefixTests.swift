@@ -1,5 +1,6 @@
 import XCTest
 @testable import Core
+import TestSupport
 
 /// A residual computed from a cached prefix equals the one computed over the whole input.
 final class LlamaPrefixTests: XCTestCase {

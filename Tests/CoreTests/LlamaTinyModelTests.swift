@@ -1,5 +1,6 @@
 import XCTest
 @testable import Core
+import TestSupport
 
 /// Tiny random models and comparison helpers shared by the LLaMA, generation and loss tests.
 enum Tiny {

@@ -6,7 +6,7 @@ func randomFloats(_ count: Int, _ rng: inout SeededRandom, scale: Double = 1, me
     (0..<count).map { _ in Float(mean + scale * rng.nextGaussian()) }
 }
 
-/// The MEND forward of MEND.md in Double with plain loops, reading the editor's parameters by
+/// The MEND forward of docs/MEND.md in Double with plain loops, reading the editor's parameters by
 /// name, its step sizes and its (frozen) statistics. Independent of the BLAS implementation.
 struct ReferenceMEND {
     let editor: MENDEditor

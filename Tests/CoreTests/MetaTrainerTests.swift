@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+import TestSupport
 
 /// Meta-training on a tiny model with the real data sets: the loss the editor is trained on falls,
 /// and an interrupted run resumed from its checkpoint ends exactly where an uninterrupted one does.

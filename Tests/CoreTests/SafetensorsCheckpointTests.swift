@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+import TestSupport
 
 /// Safetensors files and Hugging Face checkpoint folders: a tiny LLaMA checkpoint written here and
 /// loaded back, sharded and in half precision, and clear errors for broken ones.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+import TestSupport
 
 /// SmolLM2's tokenizer from the GGUF file against the independent reference, and decode∘encode
 /// on arbitrary text.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Core
+import TestSupport
 
 /// The pre-tokenizer's regex semantics, BPE merge order, and the tokenizer.json reader.
 final class TokenizerTests: XCTestCase {

@@ -57,7 +57,7 @@ class BinaryTestCase: XCTestCase {
 
     override func setUpWithError() throws {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Binary.path),
-                      "build the binary first (swift build -c release) or set INSTRUCTEDIT_BIN; looked at \(Binary.path)")
+                      "build the binary first (swift build -c release --product instructedit) or set INSTRUCTEDIT_BIN; looked at \(Binary.path)")
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("repl-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }

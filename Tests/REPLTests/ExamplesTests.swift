@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// Runs every notebook in `Examples/` with `instructedit notebook` on a tiny random model and checks
 /// that each report has no failed cell and holds its figures and tables.

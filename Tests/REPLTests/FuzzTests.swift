@@ -1,6 +1,7 @@
 @testable import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// The fuzz test of issue 13: `Tests/Fuzz/fuzz.lua` drives random values of every type into every
 /// Lua function and method, and mutated real files (GGUF, safetensors, editor checkpoints with a

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// The README's research-REPL transcript, typed again into a real REPL (on a tiny model): every
 /// command it shows runs without an error, and the :save/:load pair rebuilds the same logits.

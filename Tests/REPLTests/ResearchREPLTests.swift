@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import XCTest
+import TestSupport
 
 /// The REPL comforts of a research session, typed through a real pseudo-terminal: plots drawn as
 /// text, who(), timed cells, and :save / :load rebuilding a model's state.

@@ -11,6 +11,7 @@ extension EditRecord {
             "portability": .array(portability.map { ["prompt": .string($0.prompt), "answers": LuaValue($0.answers), "kind": .string($0.kind)] }),
         ]
         if let groundTruth { t["ground_truth"] = .string(groundTruth) }
+        if !neighbours.isEmpty { t["neighbours"] = LuaValue(neighbours) }
         if let cs = convSent {
             var c: [LuaValue: LuaValue] = ["topic": .string(cs.topic), "sentiment": .string(cs.sentiment.rawValue),
                                            "wanted": LuaValue(cs.wanted), "opposite": LuaValue(cs.opposite)]
@@ -27,82 +28,88 @@ extension EditRecord {
 /// Reads a record table back; errors name the field ("field 'locality'[2]: field 'answer': string
 /// expected, got nil"). Fields it does not know are left alone, so records can carry notes.
 struct LuaRecordReader {
-    let fields: [String: LuaValue]
+    let value: OptionValue
 
     init(_ value: LuaValue) throws {
-        guard case .table = value, let fields = value.dictionaryValue else {
+        guard case .table = value else {
             throw InstructEditError("record table {task=, prompt=, target=, ...} expected, got \(value.isNil ? "nil" : value.kindName)")
         }
-        self.fields = fields
+        self.value = LuaArgs.optionValue(value)
     }
 
     func record() throws -> EditRecord {
-        let convSent = try table("convsent") { c -> ConvSentEdit in
-            let sentimentText = try c.required("sentiment")
-            guard let sentiment = Sentiment(rawValue: sentimentText) else {
-                throw InstructEditError("field 'sentiment': 'positive' or 'negative' expected, got '\(sentimentText)'")
-            }
-            let locality = try c.table("locality") { l in
-                ConvSentLocality(topic: try l.required("topic"), prompt: try l.required("prompt"),
-                                 positive: try l.strings("positive"), negative: try l.strings("negative"))
-            }
-            return ConvSentEdit(topic: try c.required("topic"), sentiment: sentiment, wanted: try c.strings("wanted"),
-                                opposite: try c.strings("opposite"), locality: locality)
+        do {
+            return try OptionDecoder.decode(RecordTable.self, from: value, rejectingUnknown: false).record()
+        } catch let e as OptionError {
+            throw InstructEditError(e.description)
         }
-        return EditRecord(
-            task: try required("task"), prompt: try required("prompt"), subject: try string("subject") ?? "",
-            target: try required("target"), groundTruth: try string("ground_truth"), rephrases: try strings("rephrases"),
-            equivalence: try string("equivalence"),
-            locality: try list("locality") { l in
-                LocalityProbe(prompt: try l.required("prompt"), answer: try l.required("answer"), kind: try l.string("kind") ?? "")
-            },
-            portability: try list("portability") { p in
-                let answers = try p.strings("answers")
-                guard !answers.isEmpty else { throw InstructEditError("field 'answers': at least one answer expected") }
-                return PortabilityProbe(prompt: try p.required("prompt"), answers: answers, kind: try p.string("kind") ?? "")
-            },
-            convSent: convSent, origin: try string("origin") ?? "")
+    }
+}
+
+/// A record table's fields, with the keys `luaValue` writes.
+private struct RecordTable: Decodable {
+    struct Locality: Decodable { var prompt: String; var answer: String; var kind: String? }
+    struct Portability: Decodable { var prompt: String; var answers: [String]; var kind: String? }
+    struct ConvSent: Decodable {
+        struct Locality: Decodable { var topic: String; var prompt: String; var positive: [String]?; var negative: [String]? }
+        var topic: String
+        var sentiment: String
+        var wanted: [String]?
+        var opposite: [String]?
+        var locality: Locality?
+    }
+    var task: String
+    var prompt: String
+    var subject: String?
+    var target: String
+    var groundTruth: String?
+    var rephrases: [String]?
+    var equivalence: String?
+    var locality: [Locality]?
+    var portability: [Portability]?
+    var neighbours: [String]?
+    var convsent: ConvSent?
+    var origin: String?
+
+    enum CodingKeys: String, CodingKey {
+        case task, prompt, subject, target, groundTruth = "ground_truth", rephrases, equivalence, locality, portability
+        case neighbours, convsent, origin
     }
 
-    /// Runs `body`, prefixing its error with where it happened.
-    private func within<T>(_ place: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as InstructEditError { throw InstructEditError("\(place): \(e.message)") }
-    }
-
-    func string(_ name: String) throws -> String? {
-        guard let v = fields[name] else { return nil }
-        guard let s = v.stringValue else { throw InstructEditError("field '\(name)': string expected, got \(v.kindName)") }
-        return s
-    }
-
-    func required(_ name: String) throws -> String {
-        guard let s = try string(name) else { throw InstructEditError("field '\(name)': string expected, got nil") }
-        guard !s.isEmpty else { throw InstructEditError("field '\(name)': non-empty string expected") }
-        return s
-    }
-
-    /// A sequence of strings (missing: empty).
-    func strings(_ name: String) throws -> [String] {
-        guard let v = fields[name] else { return [] }
-        guard let items = v.arrayValue else { throw InstructEditError("field '\(name)': sequence of strings expected, got \(v.kindName)") }
-        return try items.enumerated().map { i, item in
-            guard let s = item.stringValue else { throw InstructEditError("field '\(name)'[\(i + 1)]: string expected, got \(item.kindName)") }
+    /// Checks what types cannot say (non-empty texts, a known sentiment, at least one answer).
+    func record() throws -> EditRecord {
+        func nonEmpty(_ s: String, _ path: [OptionError.Step]) throws -> String {
+            guard !s.isEmpty else { throw OptionError(path: path, "non-empty string expected") }
             return s
         }
-    }
-
-    /// A nested table, read by `read` (missing: nil).
-    func table<T>(_ name: String, _ read: (LuaRecordReader) throws -> T) throws -> T? {
-        guard let v = fields[name] else { return nil }
-        return try within("field '\(name)'") { try read(LuaRecordReader(v)) }
-    }
-
-    /// A sequence of tables, each read by `read` (missing: empty).
-    func list<T>(_ name: String, _ read: (LuaRecordReader) throws -> T) throws -> [T] {
-        guard let v = fields[name] else { return [] }
-        guard let items = v.arrayValue else { throw InstructEditError("field '\(name)': sequence of tables expected, got \(v.kindName)") }
-        return try items.enumerated().map { i, item in
-            try within("field '\(name)'[\(i + 1)]") { try read(LuaRecordReader(item)) }
+        let convSent = try convsent.map { c -> ConvSentEdit in
+            guard let sentiment = Sentiment(rawValue: c.sentiment) else {
+                throw OptionError(path: [.field("convsent"), .field("sentiment")], "'positive' or 'negative' expected, got '\(c.sentiment)'")
+            }
+            let locality = try c.locality.map { l in
+                ConvSentLocality(topic: try nonEmpty(l.topic, [.field("convsent"), .field("locality"), .field("topic")]),
+                                 prompt: try nonEmpty(l.prompt, [.field("convsent"), .field("locality"), .field("prompt")]),
+                                 positive: l.positive ?? [], negative: l.negative ?? [])
+            }
+            return ConvSentEdit(topic: try nonEmpty(c.topic, [.field("convsent"), .field("topic")]), sentiment: sentiment,
+                                wanted: c.wanted ?? [], opposite: c.opposite ?? [], locality: locality)
         }
+        var r = EditRecord(
+            task: try nonEmpty(task, [.field("task")]), prompt: try nonEmpty(prompt, [.field("prompt")]), subject: subject ?? "",
+            target: try nonEmpty(target, [.field("target")]), groundTruth: groundTruth, rephrases: rephrases ?? [],
+            equivalence: equivalence,
+            locality: try (locality ?? []).enumerated().map { i, l in
+                let at: [OptionError.Step] = [.field("locality"), .index(i)]
+                return LocalityProbe(prompt: try nonEmpty(l.prompt, at + [.field("prompt")]),
+                                     answer: try nonEmpty(l.answer, at + [.field("answer")]), kind: l.kind ?? "")
+            },
+            portability: try (portability ?? []).enumerated().map { i, p in
+                let at: [OptionError.Step] = [.field("portability"), .index(i)]
+                guard !p.answers.isEmpty else { throw OptionError(path: at + [.field("answers")], "at least one answer expected") }
+                return PortabilityProbe(prompt: try nonEmpty(p.prompt, at + [.field("prompt")]), answers: p.answers, kind: p.kind ?? "")
+            },
+            convSent: convSent, origin: origin ?? "")
+        r.neighbours = neighbours ?? []
+        return r
     }
 }

@@ -1,27 +1,10 @@
 import Core
 import Foundation
 
-/// The object behind a Lua `Editor`: a MEND editor (from a checkpoint, or untrained and built for
-/// the first model it edits) or the FT-L baseline, with what is known of where it came from.
+/// The object behind a Lua `Editor`: any registered Core editor, with what is known of where it
+/// came from (the checkpoint, the model it belongs to, the meta-training settings).
 final class LuaEditor {
-    /// How an untrained MEND editor is built once it meets a model.
-    struct MENDPlan {
-        var rank = MENDConfig.defaultRank
-        /// The MLPs of this many last blocks, unless `targets` names the weights.
-        var lastBlocks = 3
-        var targets: [String]?
-        var stepSize: Float = 1e-4
-        var seed: UInt64 = 0
-    }
-
-    enum Kind {
-        case mend(MENDEditor)
-        case untrainedMEND(MENDPlan)
-        /// `lastBlocks`: targets chosen per model (the MLPs of the last n blocks).
-        case fineTune(FineTuneEditor, lastBlocks: Int?)
-    }
-
-    private(set) var kind: Kind
+    let editor: any KnowledgeEditor
     /// The checkpoint file, for loaded editors.
     let path: String?
     /// The model a trained editor belongs to; checked before every edit.
@@ -29,12 +12,13 @@ final class LuaEditor {
     /// The meta-training run's settings, when the checkpoint (or the run folder) records them.
     let training: MetaTrainingConfig?
 
-    init(_ kind: Kind, path: String? = nil, identity: EditorCheckpoint.ModelIdentity? = nil,
-         training: MetaTrainingConfig? = nil) {
-        self.kind = kind
-        self.path = path
-        self.identity = identity
-        self.training = training
+    /// Wraps `editor`; a MEND editor loaded from a checkpoint brings its path, model and settings.
+    init(_ editor: any KnowledgeEditor, identity: EditorCheckpoint.ModelIdentity? = nil, training: MetaTrainingConfig? = nil) {
+        self.editor = editor
+        let origin = (editor as? MENDEditor)?.origin
+        path = origin?.path
+        self.identity = identity ?? origin?.model
+        self.training = training ?? origin.flatMap(EditorModule.trainingConfig)
     }
 
     /// The Core editor to use on `m`, checked against it (and built, for an untrained MEND editor).
@@ -42,72 +26,37 @@ final class LuaEditor {
         if let identity, identity != m.identity {
             throw InstructEditError("this editor belongs to model '\(identity.name)' (\(identity.fingerprint)), not to '\(m.model.name)' (\(m.identity.fingerprint))")
         }
-        switch kind {
-        case .mend(let editor):
-            _ = try editor.targets(in: m.model)
-            return editor
-        case .untrainedMEND(let plan):
-            let targets = try plan.targets.map { try EditTargets.named($0, in: m.model.weights) }
-                ?? EditTargets.mlp(of: m.model.weights, lastBlocks: plan.lastBlocks)
-            let config = MENDConfig(innerWeights: targets.params.map(MENDConfig.InnerWeight.init), rank: plan.rank,
-                                    initialStepSize: plan.stepSize, seed: plan.seed)
-            let editor = try MENDEditor(config: config)
-            kind = .mend(editor)
-            return editor
-        case .fineTune(let editor, let lastBlocks):
-            if let lastBlocks {
-                editor.targetNames = try EditTargets.mlp(of: m.model.weights, lastBlocks: lastBlocks).params.map(\.name)
-            }
-            return editor
-        }
+        // An untrained MEND editor is the MEND editor built for the first model it meets.
+        if let untrained = editor as? UntrainedMEND { return try untrained.editor(for: m.model) }
+        _ = try editor.targets(in: m.model)
+        return editor
     }
 
-    var method: String {
-        switch kind {
-        case .mend, .untrainedMEND: "mend"
-        case .fineTune: "ft-l"
-        }
-    }
+    var method: String { editor.method }
 
     /// "MEND editor rank 576, 9 inner weights, trained on counterfact+recent+convsent (instructions)".
     var summary: String {
-        switch kind {
-        case .mend(let e):
-            let n = e.config.innerWeights.count
-            var s = "MEND editor rank \(e.config.rank), \(n) inner weight\(n == 1 ? "" : "s")"
-            if let t = training {
-                s += ", trained on \(t.tasks.joined(separator: "+")) (\(t.instruct ? "instructions" : "no instructions"))"
-            } else if path == nil {
-                s += ", untrained"
-            }
-            return s
-        case .untrainedMEND(let plan):
-            let what = plan.targets.map { "\($0.count) inner weight\($0.count == 1 ? "" : "s")" }
-                ?? "the MLPs of the last \(plan.lastBlocks) blocks"
-            return "MEND editor rank \(plan.rank), \(what), untrained (built for the first model it edits)"
-        case .fineTune(let e, let lastBlocks):
-            let what = lastBlocks.map { "the MLPs of the last \($0) blocks" }
-                ?? e.targetNames.map { "\($0.count) weight\($0.count == 1 ? "" : "s")" } ?? "the MLPs of the last 3 blocks"
-            return "FT-L editor (\(e.steps) steps, lr \(Self.short(e.learningRate)), eps \(Self.short(e.eps)), \(what))"
+        var s = editor.summary
+        if let t = training {
+            s += ", trained on \(t.tasks.joined(separator: "+")) (\(t.instruct ? "instructions" : "no instructions"))"
+        } else if path == nil, editor is MENDEditor {
+            s += ", untrained"
         }
+        return s
     }
 
     /// The inner weights' names, where known.
-    var weightNames: [String]? {
-        switch kind {
-        case .mend(let e): e.config.innerWeights.map(\.name)
-        case .untrainedMEND(let plan): plan.targets
-        case .fineTune(let e, _): e.targetNames
-        }
-    }
+    var weightNames: [String]? { editor.weightNames }
 
+    /// The rank of a MEND editor's networks (nil for other methods).
     var rank: Int? {
-        switch kind {
-        case .mend(let e): e.config.rank
-        case .untrainedMEND(let plan): plan.rank
-        case .fineTune: nil
+        switch editor {
+        case let e as MENDEditor: e.config.rank
+        case let e as UntrainedMEND: e.rank
+        default: nil
         }
     }
 
-    static func short(_ x: Float) -> String { String(format: "%g", Double(x)) }
+    /// The trained MEND editor behind it, if it is one.
+    var mend: MENDEditor? { editor as? MENDEditor ?? (editor as? UntrainedMEND)?.built }
 }

@@ -16,62 +16,54 @@ enum EditorModule: LuaModule {
             let path: String
             if args.kind(1) == .userdata {
                 m = try args.checkUserdata(1, LuaModel.self)
-                path = try ShippedEditors.resolve(nil)
+                path = ShippedEditors.defaultName
             } else {
-                path = try ShippedEditors.resolve(args.isNoneOrNil(1) ? nil : try args.checkString(1))
+                path = args.isNoneOrNil(1) ? ShippedEditors.defaultName : try args.checkString(1)
                 m = try args.optUserdata(2, LuaModel.self)
             }
-            let checkpoint = try EditorCheckpoint.read(from: path, expecting: m?.identity)
-            return [.object(LuaEditor(.mend(checkpoint.editor), path: path, identity: checkpoint.model,
-                                      training: trainingConfig(checkpoint, path: path)))]
+            return [.object(try make("mend", .table(["path": .string(path)]), m))]
+        }
+        module.function("new", signature: "editor.new(kind [, m] [, options]) -> Editor",
+                        summary: "An editor of a registered kind (\(EditorRegistry.names.joined(separator: ", "))) from its options, as `instructedit eval --method NAME:KIND:key=value` takes them: \(EditorRegistry.kinds.map { "\($0.name): \($0.summary)" }.joined(separator: "; ")). Built for m when given.",
+                        example: "ed = editor.new(\"ft\", {steps=5, layers=1})") { args in
+            let kind = try args.checkString(1)
+            let m = args.kind(2) == .userdata ? try args.checkUserdata(2, LuaModel.self) : nil
+            let at = m == nil ? 2 : 3
+            guard EditorRegistry.names.contains(kind) else {
+                throw args.error(1, "unknown editor kind '\(kind)' (\(EditorRegistry.names.joined(separator: ", ")))")
+            }
+            return [.object(try args.reportingOptions(at) { try make(kind, try args.optionTable(at), m) })]
         }
         module.function("mend", signature: "editor.mend([m,] [{rank=576, layers=3, targets={...}, step_size=1e-4, seed=0}]) -> Editor",
-                        summary: "An untrained MEND editor (its networks start as the identity, so an edit is a scaled gradient step) for the MLPs of the last `layers` blocks, or the weights named in `targets`. Built for m, or for the first model it edits.",
+                        summary: "An untrained MEND editor (its networks start as the identity, so an edit is a scaled gradient step) for the MLPs of the last `layers` blocks, or the weights named in `targets`. Built for m, or for the first model it edits. The same as editor.new(\"mend\", ...).",
                         example: "ed = editor.mend(m, {rank=64})") { args in
             let m = args.kind(1) == .userdata ? try args.checkUserdata(1, LuaModel.self) : nil
             let at = m == nil ? 1 : 2
-            let options = try args.options(at)
-            var plan = LuaEditor.MENDPlan()
-            plan.rank = try options.int("rank", default: plan.rank)
-            plan.lastBlocks = try options.int("layers", default: plan.lastBlocks)
-            plan.targets = try options.strings("targets")
-            plan.stepSize = Float(try options.number("step_size", default: Double(plan.stepSize)))
-            let seed = try options.int("seed", default: 0)
-            try options.rejectUnknown()
-            guard plan.rank >= 1 else { throw args.error(at, "field 'rank': positive integer expected, got \(plan.rank)") }
-            guard plan.lastBlocks >= 1 else { throw args.error(at, "field 'layers': positive integer expected, got \(plan.lastBlocks)") }
-            guard plan.stepSize.isFinite else { throw args.error(at, "field 'step_size': finite number expected") }
-            guard seed >= 0 else { throw args.error(at, "field 'seed': non-negative integer expected, got \(seed)") }
-            plan.seed = UInt64(seed)
-            let editor = LuaEditor(.untrainedMEND(plan))
-            if let m { _ = try editor.editor(for: m) }
-            return [.object(editor)]
+            let options = try args.optionTable(at)
+            if case .table(let t) = options, t["path"] != nil { throw args.error(at, "unknown option 'path' (editor.load reads checkpoints)") }
+            return [.object(try args.reportingOptions(at) { try make("mend", options, m) })]
         }
         module.function("ft", signature: "editor.ft([{steps=10, lr=5e-4, eps=5e-4, layers=3, targets={...}}]) -> Editor",
-                        summary: "The FT-L baseline: fine-tunes the MLPs of the last `layers` blocks (or the weights named in `targets`) on the edit's target with Adam, each weight kept within ±eps of its value.",
+                        summary: "The FT-L baseline: fine-tunes the MLPs of the last `layers` blocks (or the weights named in `targets`) on the edit's target with Adam, each weight kept within ±eps of its value. The same as editor.new(\"ft\", ...).",
                         example: "ft = editor.ft({steps=10, eps=5e-4})") { args in
-            let options = try args.options(1)
-            let steps = try options.int("steps", default: 10)
-            let lr = try options.number("lr", default: 5e-4)
-            let eps = try options.number("eps", default: 5e-4)
-            let layers = try options.int("layers")
-            let targets = try options.strings("targets")
-            try options.rejectUnknown()
-            if layers != nil && targets != nil { throw args.error(1, "give 'layers' or 'targets', not both") }
-            if let layers, layers < 1 { throw args.error(1, "field 'layers': positive integer expected, got \(layers)") }
-            let ft = try FineTuneEditor(steps: steps, learningRate: Float(lr), eps: Float(eps), targetNames: targets)
-            return [.object(LuaEditor(.fineTune(ft, lastBlocks: layers)))]
+            [.object(try args.reportingOptions(1) { try make("ft", try args.optionTable(1), nil) })]
         }
+    }
+
+    /// An editor of a registered kind, built and checked for `m` when given.
+    static func make(_ kind: String, _ options: OptionValue, _ m: LuaModel?) throws -> LuaEditor {
+        let editor = try EditorRegistry.make(kind, EditorContext(options: options, model: m?.model, identity: m?.identity))
+        return LuaEditor(editor)
     }
 
     /// The meta-training settings recorded with a checkpoint: in its training state, or (for a run's
     /// best.ckpt, written without one) in the resume checkpoint beside it.
-    static func trainingConfig(_ checkpoint: EditorCheckpoint, path: String) -> MetaTrainingConfig? {
-        var metadata = checkpoint.training?.metadataJSON
-        let url = URL(fileURLWithPath: path)
+    static func trainingConfig(_ origin: MENDOrigin) -> MetaTrainingConfig? {
+        var metadata = origin.trainingMetadataJSON
+        let url = URL(fileURLWithPath: origin.path)
         if metadata == nil, url.lastPathComponent == "best.ckpt" {
             let last = url.deletingLastPathComponent().appendingPathComponent("last.ckpt").path
-            if FileManager.default.fileExists(atPath: last), let resume = try? EditorCheckpoint.read(from: last, expecting: checkpoint.model) {
+            if FileManager.default.fileExists(atPath: last), let resume = try? EditorCheckpoint.read(from: last, expecting: origin.model) {
                 metadata = resume.training?.metadataJSON
             }
         }
@@ -94,7 +86,7 @@ enum EditorModule: LuaModule {
                 let options = try args.options(3)
                 let half = try options.bool("half", default: false)
                 try options.rejectUnknown()
-                guard case .mend(let editor) = ed.kind, let identity = ed.identity else {
+                guard let editor = ed.editor as? MENDEditor, let identity = ed.identity else {
                     throw InstructEditError("ed:save: only a MEND editor loaded from a checkpoint or trained by train.run knows its model and can be saved")
                 }
                 try EditorCheckpoint(model: identity, editor: editor).write(to: path, precision: half ? .half : .single)

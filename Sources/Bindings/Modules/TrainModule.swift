@@ -8,40 +8,21 @@ enum TrainModule: LuaModule {
     static let summary = "Meta-training of MEND/InstructEdit editors."
 
     static func register(in module: LuaModuleBuilder) throws {
-        module.function("run", signature: "train.run({out=, model=, tasks={\"counterfact\",\"recent\",\"convsent\"}, instruct=true, steps=300, accumulation=2, rank=128, lr=1e-4, alpha_lr=1e-5, c_edit=1, c_loc=5, validate_every=50, validation_size=10, patience=100, save_every=25, train_limit=, locality={\"own\",\"neighbour\",\"unrelated\"}, seed=0, quiet=false}) -> result, Editor",
+        module.function("run", signature: "train.run({out=, model=, tasks={\"counterfact\",\"recent\",\"convsent\"}, instruct=true, steps=300, accumulation=2, rank=128, lr=1e-4, alpha_lr=1e-5, c_edit=1, c_loc=5, validate_every=50, validation_size=10, patience=100, save_every=25, clip=100, train_limit=, locality={\"own\",\"neighbour\",\"unrelated\"}, seed=0, quiet=false}) -> result, Editor",
                         summary: "Meta-trains an editor for the MLPs of the model's last three blocks (model: a Model, default model.load()) on the tasks' training splits, with task instructions unless instruct=false, writing best.ckpt, last.ckpt and log.jsonl into out. A run folder with a last.ckpt of the same settings is resumed. Shows step, loss, edit and locality losses, it/s and ETA on stderr; Ctrl-C saves and stops. Returns {ending=, steps=, best_validation_loss=, best=, last=, seconds=, steps_per_second=} and the trained editor (the best checkpoint).",
                         example: "r, ed = train.run({out=\"runs/small\", tasks={\"counterfact\"}, steps=200})") { args in
-            let options = try args.options(1)
-            var c = MetaTrainingConfig()
-            let out = try options.string("out")
-            let m = try options.userdata("model", LuaModel.self)
-            c.tasks = try options.strings("tasks") ?? c.tasks
-            c.instruct = try options.bool("instruct", default: c.instruct)
-            c.steps = try options.int("steps", default: c.steps)
-            c.accumulation = try options.int("accumulation", default: c.accumulation)
-            c.rank = try options.int("rank", default: c.rank)
-            c.editorLearningRate = Float(try options.number("lr", default: Double(c.editorLearningRate)))
-            c.stepSizeLearningRate = Float(try options.number("alpha_lr", default: Double(c.stepSizeLearningRate)))
-            c.cEdit = Float(try options.number("c_edit", default: Double(c.cEdit)))
-            c.cLoc = Float(try options.number("c_loc", default: Double(c.cLoc)))
-            c.clip = Float(try options.number("clip", default: Double(c.clip)))
-            c.validateEvery = try options.int("validate_every", default: c.validateEvery)
-            c.validationSize = try options.int("validation_size", default: c.validationSize)
-            c.patience = try options.int("patience", default: c.patience)
-            c.saveEvery = try options.int("save_every", default: c.saveEvery)
-            c.trainLimit = try options.int("train_limit")
-            if let sources = try options.strings("locality") {
-                do { c.locality = try MetaTrainingConfig.LocalitySource.list(sources.joined(separator: ",")) } catch let e as InstructEditError {
-                    throw args.error(1, "field 'locality': \(e.message)")
+            // The Model is read apart; every other field decodes as `instructedit train`'s flags do.
+            let m = try args.options(1).userdata("model", LuaModel.self)
+            let fields = try args.optionTable(1, skipping: ["model"])
+            let (c, out, quiet) = try args.reportingOptions(1) {
+                try OptionDecoder.decode(from: fields) { d -> (MetaTrainingConfig, String?, Bool) in
+                    var c = MetaTrainingConfig()
+                    try c.update(from: d)
+                    let k = try d.container(keyedBy: SurfaceKey.self)
+                    return (c, try k.decodeIfPresent(String.self, forKey: .out), try k.decodeIfPresent(Bool.self, forKey: .quiet) ?? false)
                 }
             }
-            let seed = try options.int("seed", default: 0)
-            let quiet = try options.bool("quiet", default: false)
-            try options.rejectUnknown()
             guard let out, !out.isEmpty else { throw args.error(1, "field 'out': a run folder is needed (e.g. out=\"runs/x\")") }
-            guard seed >= 0 else { throw args.error(1, "field 'seed': non-negative integer expected, got \(seed)") }
-            if let limit = c.trainLimit, limit < 1 { throw args.error(1, "field 'train_limit': positive integer expected, got \(limit)") }
-            c.seed = UInt64(seed)
 
             let model = try m ?? LuaModel(LanguageModel.load())
             let edits = model.model.editLog.applied.count
@@ -49,7 +30,7 @@ enum TrainModule: LuaModule {
                 throw InstructEditError("train.run: the model has \(edits) edit\(edits == 1 ? "" : "s") applied; meta-training needs the original weights (m:reset() undoes them)")
             }
             let trainer = try MetaTrainer(model: model.model, config: c, runDirectory: out)
-            let log = quiet ? nil : Progress(enabled: true, title: "train")
+            let log = quiet ? nil : ProgressLine(title: "train")
             if !quiet {
                 note("training \(c.instruct ? "with" : "without") instructions on \(c.tasks.joined(separator: "+")) → \(out)"
                      + (trainer.step > 0 ? " (resuming at step \(trainer.step))" : ""))
@@ -70,10 +51,9 @@ enum TrainModule: LuaModule {
             }
             let editor: LuaEditor
             if FileManager.default.fileExists(atPath: result.bestPath) {
-                let best = try EditorCheckpoint.read(from: result.bestPath, expecting: model.identity)
-                editor = LuaEditor(.mend(best.editor), path: result.bestPath, identity: best.model, training: c)
+                editor = LuaEditor(try MENDEditor.load(result.bestPath, expecting: model.identity), training: c)
             } else {
-                editor = LuaEditor(.mend(trainer.editor), identity: model.identity, training: c)
+                editor = LuaEditor(trainer.editor, identity: model.identity, training: c)
             }
             var table: [LuaValue: LuaValue] = [
                 "ending": .string(result.ending.rawValue), "steps": .int(result.steps), "best": .string(result.bestPath),
@@ -84,6 +64,9 @@ enum TrainModule: LuaModule {
             return [.table(table), .object(editor)]
         }
     }
+
+    /// The fields of `train.run` beside the training settings (`model` is read as a Model).
+    enum SurfaceKey: String, CodingKey { case out, quiet }
 
     /// A line on stderr (the notebook shows it under the cell).
     static func note(_ line: String) {

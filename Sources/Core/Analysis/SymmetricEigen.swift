@@ -1,5 +1,7 @@
-/// Eigen-decomposition of a real symmetric matrix by cyclic Jacobi rotations, in Double. Accurate
-/// and simple; cost grows as m³ per sweep, which suits the m ≤ ~1000 problems PCA reduces to.
+import CBLAS
+
+/// Eigen-decomposition of a real symmetric matrix by LAPACK's `dsyevd` (from OpenBLAS), in Double:
+/// PCA's covariance or Gram matrices, m up to a few thousand.
 struct SymmetricEigen {
     /// Eigenvalues, largest first.
     var values: [Double]
@@ -7,43 +9,29 @@ struct SymmetricEigen {
     var vectors: [Double]
 
     init(_ matrix: [Double], size m: Int) throws {
+        try Interrupt.check()
+        guard m > 0, matrix.count == m * m, m < 46_341 else { throw InstructEditError("eigen: a \(m)×\(m) matrix is out of range") }
+        // A symmetric matrix reads the same in LAPACK's column-major order.
         var a = matrix
-        var v = [Double](repeating: 0, count: m * m)  // columns are eigenvectors while iterating
-        for i in 0..<m { v[i * m + i] = 1 }
-        let scale = a.reduce(0) { $0 + $1 * $1 }
-        for _ in 0..<100 {
-            try Interrupt.check()
-            var off = 0.0
-            for p in 0..<m { for q in (p + 1)..<Swift.max(m, p + 1) { off += a[p * m + q] * a[p * m + q] } }
-            if off <= 1e-30 * scale || off == 0 { break }
-            for p in 0..<m {
-                for q in (p + 1)..<Swift.max(m, p + 1) {
-                    let apq = a[p * m + q]
-                    if Swift.abs(apq) < 1e-300 { continue }
-                    let theta = (a[q * m + q] - a[p * m + p]) / (2 * apq)
-                    let t = (theta >= 0 ? 1 : -1) / (Swift.abs(theta) + (theta * theta + 1).squareRoot())
-                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                    for k in 0..<m {  // columns p and q
-                        let akp = a[k * m + p], akq = a[k * m + q]
-                        a[k * m + p] = c * akp - s * akq
-                        a[k * m + q] = s * akp + c * akq
-                    }
-                    for k in 0..<m {  // rows p and q
-                        let apk = a[p * m + k], aqk = a[q * m + k]
-                        a[p * m + k] = c * apk - s * aqk
-                        a[q * m + k] = s * apk + c * aqk
-                    }
-                    for k in 0..<m {
-                        let vkp = v[k * m + p], vkq = v[k * m + q]
-                        v[k * m + p] = c * vkp - s * vkq
-                        v[k * m + q] = s * vkp + c * vkq
-                    }
-                }
-            }
-        }
-        let order = (0..<m).sorted { a[$0 * m + $0] > a[$1 * m + $1] }
-        values = order.map { a[$0 * m + $0] }
+        var w = [Double](repeating: 0, count: m)
+        var n = Int32(m), lda = Int32(m), info: Int32 = 0
+        var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
+        // Workspace query, then the decomposition.
+        var lwork: Int32 = -1, liwork: Int32 = -1, workSize = 0.0, iworkSize: Int32 = 0
+        dsyevd_(&jobz, &uplo, &n, &a, &lda, &w, &workSize, &lwork, &iworkSize, &liwork, &info)
+        guard info == 0 else { throw InstructEditError("eigen: LAPACK dsyevd workspace query failed (info \(info))") }
+        lwork = Int32(workSize.rounded(.up))
+        liwork = iworkSize
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        dsyevd_(&jobz, &uplo, &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+        guard info == 0 else { throw InstructEditError("eigen: LAPACK dsyevd did not converge (info \(info))") }
+        // Ascending from LAPACK; column j (contiguous in column-major) is the j-th eigenvector.
+        values = w.reversed()
         vectors = [Double](repeating: 0, count: m * m)
-        for (k, col) in order.enumerated() { for i in 0..<m { vectors[k * m + i] = v[i * m + col] } }
+        for k in 0..<m {
+            let j = m - 1 - k
+            for i in 0..<m { vectors[k * m + i] = a[j * m + i] }
+        }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One edit applied in place to a model. It keeps the original matrices, so `undo()` restores the
 /// weights bit for bit. Edits stack: only the most recent applied edit can be undone, which keeps
 /// every restore exact.
-public final class AppliedEdit: @unchecked Sendable {
+public final class AppliedEdit: UndoableEdit, @unchecked Sendable {
     public let id: Int
     /// "mend", "ft-l", ...
     public let method: String
@@ -33,7 +33,7 @@ public final class AppliedEdit: @unchecked Sendable {
             self.deltaNorms = zip(originals, deltaNorms).map { ($0.0.name, $1) }
         } else {
             self.deltaNorms = originals.map { p, old in
-                let now = model.weights.buffer(p)
+                let now = model.network.buffer(p)
                 var s: Double = 0
                 for i in 0..<p.count { let d = Double(now[i] - old[i]); s += d * d }
                 return (p.name, Float(s.squareRoot()))
@@ -62,7 +62,7 @@ public final class AppliedEdit: @unchecked Sendable {
     /// Puts the snapshots back and hands their buffers to the log for reuse.
     private static func restore(_ model: LanguageModel, _ originals: [(ParamRef, [Float])]) {
         for (p, old) in originals {
-            _ = old.withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
+            _ = old.withUnsafeBufferPointer { model.network.buffer(p).update(fromContentsOf: $0) }
         }
         model.editLog.recycle(originals.map(\.1))
     }
@@ -75,7 +75,7 @@ public final class AppliedEdit: @unchecked Sendable {
                                  prompt: String) -> String? {
         let suspicious = zip(originals, norms).filter { !($0.1 < 1e6) }.map(\.0.0)
         guard let first = suspicious.first else { return nil }
-        for p in suspicious where model.weights.buffer(p).contains(where: { !$0.isFinite }) {
+        for p in suspicious where model.network.buffer(p).contains(where: { !$0.isFinite }) {
             return "it made weight '\(p.name)' non-finite (NaN or infinite)"
         }
         let tokens = Array(model.tokenizer.encode(prompt).prefix(model.weights.config.contextLength))
@@ -90,7 +90,7 @@ public final class AppliedEdit: @unchecked Sendable {
     /// model's log has some of the right size.
     static func snapshot(_ model: LanguageModel, _ params: [ParamRef]) -> [(ParamRef, [Float])] {
         params.map { p in
-            let source = UnsafeBufferPointer(model.weights.buffer(p))
+            let source = UnsafeBufferPointer(model.network.buffer(p))
             guard var copy = model.editLog.reuse(count: p.count) else { return (p, Array(source)) }
             _ = copy.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: source) }
             return (p, copy)
@@ -98,43 +98,9 @@ public final class AppliedEdit: @unchecked Sendable {
     }
 }
 
-/// The edits applied to one model, oldest first, and the snapshot buffers of undone edits.
-///
-/// Recycling matters because an evaluation edits and undoes once per record: a fresh 32 MB
-/// snapshot (the nine MLP matrices of SmolLM2's last three blocks) costs about 60 ms of page
-/// faults on the 2-core development machine, a copy into mapped memory about 3 ms.
-public final class EditLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stack: [AppliedEdit] = []
-    private var counter = 0
-    private var spare: [Int: [[Float]]] = [:]
-    private var spareFloats = 0
-    /// Floats kept for reuse, all sizes together (64 MB: two snapshots of the default targets).
-    private static let spareLimit = 16 << 20
-
-    /// A spare buffer of exactly `count` floats (contents undefined), if one was recycled.
-    func reuse(count: Int) -> [Float]? {
-        lock.withLock {
-            guard let b = spare[count]?.popLast() else { return nil }
-            spareFloats -= b.count
-            return b
-        }
-    }
-
-    func recycle(_ buffers: [[Float]]) {
-        lock.withLock {
-            for b in buffers where spareFloats + b.count <= Self.spareLimit {
-                spare[b.count, default: []].append(b)
-                spareFloats += b.count
-            }
-        }
-    }
-
-    public init() {}
-    public var applied: [AppliedEdit] { lock.withLock { stack } }
-    func nextID() -> Int { lock.withLock { counter += 1; return counter } }
-    func push(_ e: AppliedEdit) { lock.withLock { stack.append(e) } }
-    func pop(_ e: AppliedEdit) { lock.withLock { stack.removeAll { $0 === e } } }
+extension EditLog {
+    /// The applied edits, oldest first.
+    public var applied: [AppliedEdit] { entries.compactMap { $0 as? AppliedEdit } }
 }
 
 extension LanguageModel {

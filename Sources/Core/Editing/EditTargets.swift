@@ -8,11 +8,11 @@ public struct EditTargets: Sendable, Equatable {
     public let lowestBlock: Int
 
     /// Checks that every parameter is a matrix of a decoder block.
-    public init(_ params: [ParamRef], in w: LlamaWeights) throws {
+    public init(_ params: [ParamRef], in w: any EditableModel) throws {
         guard !params.isEmpty else { throw InstructEditError("edit targets: no weights given") }
         var lowest = Int.max
         for p in params {
-            guard let block = w.layers.firstIndex(where: { $0.all.contains(p) }), p.cols > 1 else {
+            guard let block = w.block(holding: p) else {
                 throw InstructEditError("edit targets: '\(p.name)' is not a weight matrix of a decoder block")
             }
             lowest = min(lowest, block)
@@ -23,18 +23,17 @@ public struct EditTargets: Sendable, Equatable {
     }
 
     /// The gate, up and down matrices of the last `lastBlocks` blocks.
-    public static func mlp(of w: LlamaWeights, lastBlocks: Int = 3) throws -> EditTargets {
-        guard (1...w.config.layers).contains(lastBlocks) else {
-            throw InstructEditError("edit targets: lastBlocks must be in 1...\(w.config.layers), got \(lastBlocks)")
+    public static func mlp(of w: any EditableModel, lastBlocks: Int = 3) throws -> EditTargets {
+        guard (1...w.blockCount).contains(lastBlocks) else {
+            throw InstructEditError("edit targets: lastBlocks must be in 1...\(w.blockCount), got \(lastBlocks)")
         }
-        let blocks = w.layers.suffix(lastBlocks)
-        return try EditTargets(blocks.flatMap { [$0.wGate, $0.wUp, $0.wDown] }, in: w)
+        return try EditTargets((w.blockCount - lastBlocks..<w.blockCount).flatMap(w.mlpMatrices), in: w)
     }
 
     /// Looks the weights up by their Hugging Face names.
-    public static func named(_ names: [String], in w: LlamaWeights) throws -> EditTargets {
+    public static func named(_ names: [String], in w: any EditableModel) throws -> EditTargets {
         try EditTargets(names.map { name in
-            guard let p = w.param(named: name) else { throw InstructEditError("edit targets: the model has no weight '\(name)'") }
+            guard let p = w.parameter(named: name) else { throw InstructEditError("edit targets: the model has no weight '\(name)'") }
             return p
         }, in: w)
     }

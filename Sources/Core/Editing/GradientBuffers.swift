@@ -15,7 +15,7 @@ final class GradientBuffers {
 
     deinit { buffers.forEach { $0.deallocate() } }
 
-    /// What `LlamaTraining.backward(gradients:)` takes.
+    /// What `EditableModel.backward(gradients:)` takes.
     var sink: [ParamRef: UnsafeMutablePointer<Float>] {
         Dictionary(uniqueKeysWithValues: zip(params, buffers.map { $0.baseAddress! }))
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How to evaluate (INSTRUCTEDIT.md, Metrics).
+/// How to evaluate (docs/INSTRUCTEDIT.md, Metrics).
 public struct EvaluationOptions: Sendable {
     /// Records evaluated (the first `n`); nil = all.
     public var n: Int?
@@ -10,6 +10,8 @@ public struct EvaluationOptions: Sendable {
     public var unseen = false
     public var descriptionIndex: Int?
     public var seed: UInt64 = 0
+    /// The split test records are sampled from when a task is named ("test", or "val" to tune on).
+    public var split = "test"
     public var aliasChoice: Metrics.AliasChoice = Metrics.reportedAliasChoice
     /// Rephrases, locality prompts and portability questions scored per record, at most.
     public var maxProbes = 2
@@ -30,7 +32,7 @@ public struct EvaluationResult: Sendable {
 }
 
 /// Single-edit evaluation: each record is edited into the model, scored, and the edit undone, so
-/// every record sees the base model (INSTRUCTEDIT.md, Metrics).
+/// every record sees the base model (docs/INSTRUCTEDIT.md, Metrics).
 public enum Evaluator {
     public static func run(model: LanguageModel, editor: (any KnowledgeEditor)?, records: [EditRecord],
                            options: EvaluationOptions, scorer: ModelScorer? = nil,
@@ -38,7 +40,10 @@ public enum Evaluator {
         let start = Date()
         let chosen = Array(records.prefix(options.n ?? records.count))
         guard let task = chosen.first?.task else { throw InstructEditError("eval: no records to evaluate") }
-        let scorer = try scorer ?? ModelScorer(model: model, lowestEditedBlock: EditTargets.mlp(of: model.weights).lowestBlock)
+        // The scorer caches the residual stream entering one block: it must lie at or below every
+        // weight the editor changes, or scores after an edit would start from unedited activations.
+        let block = try cacheBlock(for: editor, on: model)
+        let scorer = scorer.flatMap { $0.block <= block ? $0 : nil } ?? ModelScorer(model: model, lowestEditedBlock: block)
         let instructions = try InstructionSet.builtIn()
         var scores: [RecordScores] = []
         for (i, r) in chosen.enumerated() {
@@ -57,6 +62,13 @@ public enum Evaluator {
         return EvaluationResult(task: task, method: editor?.method ?? "unedited", options: options,
                                 summary: try ScoreSummary(scores), perRecord: scores,
                                 seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The lowest block `editor` changes on `model` (for no editor, that of the default targets, so
+    /// an unedited run shares its cache with the default editors').
+    public static func cacheBlock(for editor: (any KnowledgeEditor)?, on model: LanguageModel) throws -> Int {
+        guard let editor else { return (try? EditTargets.mlp(of: model.network).lowestBlock) ?? 0 }
+        return try editor.targets(in: model).lowestBlock
     }
 
     static func scoreFact(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,

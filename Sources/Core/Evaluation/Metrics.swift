@@ -1,4 +1,4 @@
-/// The evaluation metrics of InstructEdit (design/INSTRUCTEDIT.md), as pure functions of token ids,
+/// The evaluation metrics of InstructEdit (docs/INSTRUCTEDIT.md), as pure functions of token ids,
 /// argmaxes and log-likelihoods; the model stays out. Per-record scores are in 0...1 and are
 /// averaged over records and reported ×100 by `MetricMean`.
 public enum Metrics {
@@ -16,7 +16,7 @@ public enum Metrics {
     }
 
     /// How portability scores a question with several acceptable answers (aliases).
-    public enum AliasChoice: String, Sendable {
+    public enum AliasChoice: String, Sendable, CaseIterable, Decodable {
         /// The canonical (first) alias only: the conservative figure, as in EasyEdit's
         /// single-answer evaluation.
         case first

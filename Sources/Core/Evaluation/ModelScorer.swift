@@ -14,6 +14,9 @@ public final class ModelScorer: @unchecked Sendable {
     private var isUnedited: Bool { model.editLog.applied.isEmpty }
     private static func key(_ prompt: [Int], _ answer: [Int]) -> [Int] { prompt + [-1] + answer }
 
+    /// The block whose entering residual stream is cached: edits must not change anything below it.
+    public var block: Int { cache.block }
+
     public init(model: LanguageModel, lowestEditedBlock: Int) {
         self.model = model
         cache = ResidualCache(block: lowestEditedBlock)
@@ -33,9 +36,9 @@ public final class ModelScorer: @unchecked Sendable {
 
     func answerLogits(promptIds: [Int], answerIds: [Int]) throws -> (tf: TeacherForcing, logits: [Float]) {
         let tf = try TeacherForcing.positions(promptIds: promptIds, answerIds: answerIds)
-        let w = model.weights
-        let trace = try LlamaTraining.forward(w, tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input))
-        return (tf, try LlamaTraining.logits(w, trace, positions: tf.positions))
+        let w = model.network
+        let trace = try w.forward(tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input))
+        return (tf, try w.logits(trace, positions: tf.positions))
     }
 
     /// The argmax at each answer position, and the answer ids.
@@ -55,7 +58,7 @@ public final class ModelScorer: @unchecked Sendable {
 
     private func computePredict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
         let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
-        let v = model.config.vocab
+        let v = model.network.vocabularySize
         let predicted = (0..<tf.positions.count).map { k in
             logits.withUnsafeBufferPointer { p in
                 var best = 0
@@ -105,7 +108,7 @@ public final class ModelScorer: @unchecked Sendable {
         let unedited = isUnedited, key = Self.key(promptIds, answerIds)
         if unedited, let l = baseLogProbs[key] { return l }
         let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
-        let v = model.config.vocab
+        let v = model.network.vocabularySize
         let result: [Float] = tf.answer.enumerated().map { k, id in
             logits.withUnsafeBufferPointer { p in
                 let row = UnsafeBufferPointer(rebasing: p[(k * v)..<((k + 1) * v)])

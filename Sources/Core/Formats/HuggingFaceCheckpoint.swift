@@ -1,56 +1,47 @@
 import Foundation
 
-/// A Hugging Face checkpoint folder of the LLaMA family: `config.json`, `model.safetensors` (or the
-/// shards named by `model.safetensors.index.json`) and `tokenizer.json`.
+/// What every architecture reads the same way in a Hugging Face checkpoint folder: `config.json`,
+/// `model.safetensors` (or the shards of `model.safetensors.index.json`) and `tokenizer.json`.
 enum HuggingFaceCheckpoint {
-    static func load(folder: String) throws -> (LlamaWeights, BPETokenizer) {
-        let (config, bos, eos) = try readConfig(folder + "/config.json")
+    /// The folder's tokenizer.json, with the BOS/EOS ids config.json names.
+    static func tokenizer(folder: String, bos: Int?, eos: Int?, vocab: Int) throws -> BPETokenizer {
         let tokenizerPath = folder + "/tokenizer.json"
         guard FileManager.default.fileExists(atPath: tokenizerPath) else {
             throw InstructEditError("\(folder): tokenizer.json is missing (byte-level BPE tokenizer.json required)")
         }
         let tokenizer = try BPETokenizer(huggingFaceJSON: tokenizerPath, bos: bos, eos: eos)
-        guard tokenizer.vocabularySize <= config.vocab else {
-            throw InstructEditError("\(folder): tokenizer.json has \(tokenizer.vocabularySize) tokens, more than vocab_size \(config.vocab)")
+        guard tokenizer.vocabularySize <= vocab else {
+            throw InstructEditError("\(folder): tokenizer.json has \(tokenizer.vocabularySize) tokens, more than vocab_size \(vocab)")
         }
-        return (try loadWeights(folder: folder, config: config), tokenizer)
+        return tokenizer
     }
 
-    /// `config.json` → `LlamaConfig`, plus the BOS/EOS ids it names.
-    static func readConfig(_ path: String) throws -> (LlamaConfig, bos: Int?, eos: Int?) {
-        let json = try readJSON(path)
-        func fail(_ what: String) -> InstructEditError { InstructEditError("\(path): \(what)") }
-        let type = json["model_type"] as? String ?? "?"
-        if type == "gpt2" { throw fail("GPT-2 checkpoints are not supported yet (LLaMA family only)") }
-        guard type == "llama" else { throw fail("model_type '\(type)' is not supported (LLaMA family only: 'llama')") }
-        func int(_ key: String) throws -> Int {
-            guard let v = json[key] as? Int else { throw fail("'\(key)' is missing or not an integer") }
-            return v
+    /// config.json decoded into an architecture's `Decodable` struct; errors name the key.
+    static func decodeConfig<T: Decodable>(_ type: T.Type, path: String) throws -> T {
+        let data = try FileAccess.read(path, what: "JSON file")
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw InstructEditError("\(path): '\(key.stringValue)' is missing")
+        } catch let DecodingError.typeMismatch(expected, context), let DecodingError.valueNotFound(expected, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw InstructEditError("\(path): '\(key)' is not \(expected == String.self ? "a string" : expected == Bool.self ? "a boolean" : "a number of the right kind")")
+        } catch is DecodingError {
+            throw InstructEditError("\(path): not a JSON object")
         }
-        func number(_ key: String, _ fallback: Double) throws -> Double {
-            guard let v = json[key], !(v is NSNull) else { return fallback }
-            guard let d = v as? Double else { throw fail("'\(key)' should be a number") }
-            return d
+    }
+
+    /// Any JSON value (read for its presence only).
+    struct AnyValue: Decodable { init(from decoder: Decoder) throws {} }
+
+    /// `bos_token_id` / `eos_token_id`: one id or a list of them (the first counts).
+    enum TokenIds: Decodable {
+        case one(Int), many([Int])
+        var first: Int? { switch self { case .one(let i): i; case .many(let l): l.first } }
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode(Int.self) { self = .one(i) } else { self = .many(try c.decode([Int].self)) }
         }
-        func firstInt(_ key: String) -> Int? { (json[key] as? Int) ?? (json[key] as? [Int])?.first }
-        if let s = json["rope_scaling"], !(s is NSNull) { throw fail("rope_scaling is not supported") }
-        if json["attention_bias"] as? Bool == true || json["mlp_bias"] as? Bool == true {
-            throw fail("attention/MLP biases are not supported")
-        }
-        if let act = json["hidden_act"] as? String, act != "silu" { throw fail("hidden_act '\(act)' is not supported (silu only)") }
-        let heads = try int("num_attention_heads")
-        let config = LlamaConfig(
-            layers: try int("num_hidden_layers"), dim: try int("hidden_size"), heads: heads,
-            kvHeads: json["num_key_value_heads"] as? Int ?? heads, ffn: try int("intermediate_size"),
-            vocab: try int("vocab_size"), ropeTheta: Float(try number("rope_theta", 10000)),
-            normEps: Float(try number("rms_norm_eps", 1e-6)),
-            contextLength: json["max_position_embeddings"] as? Int ?? 2048,
-            tiedEmbeddings: json["tie_word_embeddings"] as? Bool ?? false)
-        try config.validate(source: path)
-        if let hd = json["head_dim"] as? Int, hd != config.headDim {
-            throw fail("head_dim \(hd) differs from hidden_size / num_attention_heads = \(config.headDim): not supported")
-        }
-        return (config, firstInt("bos_token_id"), firstInt("eos_token_id"))
     }
 
     static func loadWeights(folder: String, config: LlamaConfig) throws -> LlamaWeights {

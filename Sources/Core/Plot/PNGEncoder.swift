@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// Encodes 8-bit RGB images as PNG: each row filtered with the PNG filter that minimises the sum of
@@ -58,23 +59,30 @@ enum PNGEncoder {
         return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
     }
 
-    /// A zlib stream: header, deflate data, Adler-32 of the uncompressed bytes.
+    /// A zlib stream (header, deflate data, Adler-32), from zlib itself. Fixed Huffman codes only:
+    /// plots are mostly flat colour, so they already shrink many times over, and the stream stays
+    /// readable by the tests' small independent inflater.
     static func zlib(_ raw: [UInt8]) -> [UInt8] {
-        [0x78, 0x01] + Deflate.compress(raw) + bigEndian(adler32(raw))
+        var stream = z_stream()
+        guard raw.count < Int(UInt32.max / 2), ie_deflate_init2(&stream, Z_BEST_SPEED, Z_FIXED) == Z_OK else { return [] }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(raw.count))))
+        var input = raw
+        let status = input.withUnsafeMutableBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                stream.next_in = i.baseAddress
+                stream.avail_in = uInt(i.count)
+                stream.next_out = o.baseAddress
+                stream.avail_out = uInt(o.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { return [] }
+        return Array(out.prefix(Int(stream.total_out)))
     }
 
     static func adler32(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
-        var i = 0
-        while i < bytes.count {
-            // 5552 bytes is the most that can be summed before the 32-bit sums must be reduced.
-            let end = min(i + 5552, bytes.count)
-            for j in i..<end { a += UInt32(bytes[j]); b += a }
-            a %= 65521
-            b %= 65521
-            i = end
-        }
-        return b << 16 | a
+        UInt32(truncatingIfNeeded: bytes.withUnsafeBufferPointer { CZlib.adler32(CZlib.adler32(0, nil, 0), $0.baseAddress, uInt($0.count)) })
     }
 
     private static func chunk(_ type: String, _ payload: [UInt8], into png: inout Data) {

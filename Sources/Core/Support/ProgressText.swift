@@ -17,16 +17,6 @@ public enum ProgressText {
         return h > 0 ? "\(h):\(two(m)):\(two(r))" : "\(m):\(two(r))"
     }
 
-    /// One line for a meta-training step.
-    public static func training(_ p: MetaTrainingProgress) -> String {
-        var line = bar(done: p.step, total: p.totalSteps)
-            + " loss " + fixed(p.loss, 4) + " (edit " + fixed(p.editLoss, 3) + ", loc " + fixed(p.localityLoss, 4) + ")"
-            + " " + fixed(p.stepsPerSecond, 2) + " it/s ETA " + duration(p.etaSeconds)
-        if let v = p.bestValidationLoss { line += " best val " + fixed(v, 4) }
-        if p.skippedSteps > 0 { line += " skipped \(p.skippedSteps)" }
-        return line
-    }
-
     /// `x` with `digits` decimals, "nan" for NaN.
     public static func fixed(_ x: Double, _ digits: Int) -> String {
         guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Meta-trains a MEND editor (MEND.md "Meta-training") on one or several editing tasks, with or
+/// Meta-trains a MEND editor (docs/MEND.md "Meta-training") on one or several editing tasks, with or
 /// without task instructions (InstructEdit). Adam with gradient accumulation, global-norm
 /// clipping, skipped non-finite steps, validation with early stopping, the best checkpoint kept,
 /// and a resume checkpoint every `saveEvery` steps so an interrupted run continues where it was.
@@ -39,7 +39,7 @@ public final class MetaTrainer {
         self.config = config
         self.model = model
         self.runDirectory = runDirectory
-        targets = try EditTargets.mlp(of: model.weights)
+        targets = try EditTargets.mlp(of: model.network)
         instructions = try InstructionSet.builtIn()
         pools = try config.tasks.map { task in
             let load = try Datasets.load(task: task, split: "train", limit: config.trainLimit)
@@ -49,7 +49,7 @@ public final class MetaTrainer {
         localityPool = pools.joined().flatMap(\.locality)
         cache = ResidualCache(block: targets.lowestBlock)
         if config.instruct { try cache.addInstructionPrefixes(tasks: config.tasks, instructions: instructions, tokenizer: model.tokenizer) }
-        base = targets.params.map { Array(model.weights.buffer($0)) }
+        base = targets.params.map { Array(model.network.buffer($0)) }
         grads = GradientBuffers(targets.params)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         Self.removeStaleTemporaries(in: runDirectory)
@@ -191,22 +191,22 @@ public final class MetaTrainer {
     /// Edit pass → editor → edited equivalence and locality passes → editor backward. Returns the
     /// example's L_edit (after the edit) and L_loc; gradients accumulate scaled by `scale`.
     func accumulate(_ ex: TrainingExample, scale: Float) throws -> (edit: Float, loc: Float) {
-        let w = model.weights
+        let w = model.network
         let from = targets.lowestBlock
         let rE = try cache.residual(w, ex.edit.input)
         let rQ = try cache.residual(w, ex.equivalence.input)
         // Base locality distributions p (no gradient), one per locality input.
         let locality = try ex.localities.map { tf in
             let r = try cache.residual(w, tf.input)
-            let base = try LlamaTraining.forward(w, tokens: tf.input, from: from, residual: r)
-            return (tf: tf, residual: r, p: try LlamaTraining.logits(w, base, positions: tf.positions))
+            let base = try w.forward(tokens: tf.input, from: from, residual: r)
+            return (tf: tf, residual: r, p: try w.logits(base, positions: tf.positions))
         }
         // The edit: (u, δ) of the target NLL on the edit input.
-        let traceE = try LlamaTraining.forward(w, tokens: ex.edit.input, from: from, residual: rE)
-        let (_, dE) = try Loss.nll(logits: try LlamaTraining.logits(w, traceE, positions: ex.edit.positions),
-                               vocab: w.config.vocab, targets: ex.edit.answer)
-        let caps = try LlamaTraining.backward(w, traceE, positions: ex.edit.positions, dLogits: dE,
-                                          gradients: [:], captures: Set(targets.params))
+        let traceE = try w.forward(tokens: ex.edit.input, from: from, residual: rE)
+        let (_, dE) = try Loss.nll(logits: try w.logits(traceE, positions: ex.edit.positions),
+                               vocab: w.vocabularySize, targets: ex.edit.answer)
+        let caps = try w.backward(traceE, positions: ex.edit.positions, dLogits: dE,
+                                  gradients: [:], captures: Set(targets.params))
         let transformed = try targets.params.enumerated().map { k, p in
             let c = caps[p] ?? (u: [], delta: [])
             return try editor.transform(weight: k, u: c.u, delta: c.delta, rows: c.u.count / p.cols)
@@ -216,15 +216,15 @@ public final class MetaTrainer {
         // Edited model: L_edit on the equivalence input, L_loc = mean over the locality inputs of
         // KL(p ‖ q) at their positions.
         grads.zero()
-        let traceQ = try LlamaTraining.forward(w, tokens: ex.equivalence.input, from: from, residual: rQ)
-        var (lEdit, dQ) = try Loss.nll(logits: try LlamaTraining.logits(w, traceQ, positions: ex.equivalence.positions),
-                                   vocab: w.config.vocab, targets: ex.equivalence.answer)
+        let traceQ = try w.forward(tokens: ex.equivalence.input, from: from, residual: rQ)
+        var (lEdit, dQ) = try Loss.nll(logits: try w.logits(traceQ, positions: ex.equivalence.positions),
+                                   vocab: w.vocabularySize, targets: ex.equivalence.answer)
         var lLoc: Float = 0
-        var locPasses: [(trace: LlamaTrace, positions: [Int], d: [Float])] = []
+        var locPasses: [(trace: any ModelTrace, positions: [Int], d: [Float])] = []
         for l in locality {
-            let trace = try LlamaTraining.forward(w, tokens: l.tf.input, from: from, residual: l.residual)
-            let (kl, d) = try Loss.kl(referenceLogits: l.p, logits: try LlamaTraining.logits(w, trace, positions: l.tf.positions),
-                                      vocab: w.config.vocab)
+            let trace = try w.forward(tokens: l.tf.input, from: from, residual: l.residual)
+            let (kl, d) = try Loss.kl(referenceLogits: l.p, logits: try w.logits(trace, positions: l.tf.positions),
+                                      vocab: w.vocabularySize)
             lLoc += kl / Float(locality.count)
             locPasses.append((trace, l.tf.positions, d))
         }
@@ -232,10 +232,10 @@ public final class MetaTrainer {
         let cq = config.cEdit * scale, cl = config.cLoc * scale / Float(max(locality.count, 1))
         for i in dQ.indices { dQ[i] *= cq }
         let sink = grads.sink
-        try LlamaTraining.backward(w, traceQ, positions: ex.equivalence.positions, dLogits: dQ, gradients: sink)
+        try w.backward(traceQ, positions: ex.equivalence.positions, dLogits: dQ, gradients: sink, captures: [])
         for var pass in locPasses {
             for i in pass.d.indices { pass.d[i] *= cl }
-            try LlamaTraining.backward(w, pass.trace, positions: pass.positions, dLogits: pass.d, gradients: sink)
+            try w.backward(pass.trace, positions: pass.positions, dLogits: pass.d, gradients: sink, captures: [])
         }
         for (k, t) in transformed.enumerated() { try editor.backward(t, weightGradient: UnsafeBufferPointer(grads.buffers[k])) }
         return (lEdit, lLoc)
@@ -274,7 +274,7 @@ public final class MetaTrainer {
 
     func restoreBase() {
         for (k, p) in targets.params.enumerated() {
-            _ = base[k].withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) }
+            _ = base[k].withUnsafeBufferPointer { model.network.buffer(p).update(fromContentsOf: $0) }
         }
     }
 

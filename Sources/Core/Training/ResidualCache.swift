@@ -14,23 +14,23 @@ final class ResidualCache: @unchecked Sendable {
     }
 
     /// Token prefixes many inputs share (instructions); their keys and values are computed once.
-    private var prefixes: [[Int]: LlamaPrefix?] = [:]
+    private var prefixes: [[Int]: (any ModelPrefix)?] = [:]
 
     /// Registers a prefix; its state is computed the first time an input starts with it.
     func addPrefix(_ tokens: [Int]) {
         if tokens.count >= 2, prefixes[tokens] == nil { prefixes[tokens] = .some(nil) }
     }
 
-    func residual(_ w: LlamaWeights, _ tokens: [Int]) throws -> [Float] {
+    func residual(_ w: any EditableModel, _ tokens: [Int]) throws -> [Float] {
         if let r = entries[tokens] { hits += 1; return r }
         misses += 1
         let r: [Float]
         if let key = prefixes.keys.first(where: { tokens.count > $0.count && tokens.starts(with: $0) }) {
-            let state = try prefixes[key].flatMap { $0 } ?? LlamaPrefix(w, tokens: key, atBlock: block)
+            let state = try prefixes[key].flatMap { $0 } ?? w.prefix(tokens: key, atBlock: block)
             prefixes[key] = state
-            r = try LlamaTraining.residual(w, tokens: tokens, atBlock: block, prefix: state)
+            r = try w.residual(tokens: tokens, atBlock: block, prefix: state)
         } else {
-            r = try LlamaTraining.residual(w, tokens: tokens, atBlock: block)
+            r = try w.residual(tokens: tokens, atBlock: block)
         }
         if floats + r.count <= capacityFloats {
             entries[tokens] = r

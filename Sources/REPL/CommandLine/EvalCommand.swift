@@ -10,8 +10,10 @@ struct EvalCommand: RunnableCommand {
         commandName: "eval",
         abstract: "Evaluates editors side by side on test sets (Markdown and JSON).",
         discussion: """
-            KIND: none (unedited model), ft (FT-L), mend (an editor checkpoint at PATH)
-            e.g. --method "InstructEdit:mend:runs/e1-instruct/best.ckpt:instruct"
+            KIND: none (the unedited model), or an editor kind: \(EditorRegistry.kinds.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")).
+            After KIND: a bare word sets the kind's main option (mend: path), key=value sets any other
+            option as editor.new takes it, and instruct / unseen render the prompts with instructions.
+            e.g. --method "InstructEdit:mend:runs/e1-instruct/best.ckpt:instruct"  --method "FT:ft:steps=20:layers=1"
             """)
 
     struct Method {
@@ -31,6 +33,10 @@ struct EvalCommand: RunnableCommand {
     var seed: UInt64 = 0
     @Option(help: ArgumentHelp("The split to sample: test, or val (every tenth training record; tune on it, not on test).", valueName: "test|val"))
     var split = "test"
+    @Option(help: ArgumentHelp("Portability over an answer's aliases: first (the canonical one) or best.", valueName: "first|best"))
+    var alias = Metrics.reportedAliasChoice.rawValue
+    @Option(parsing: .unconditional, help: ArgumentHelp("Render with this instruction description (from 1) instead of a seeded choice.", valueName: "I"))
+    var description: Int?
     @Option(help: ArgumentHelp("Also write the Markdown table here (rewritten after each run; marked partial until done).", valueName: "table.md"))
     var out: String?
     @Option(name: .customLong("json"), help: ArgumentHelp("Also write the results as JSON here.", valueName: "results.json"))
@@ -47,6 +53,12 @@ struct EvalCommand: RunnableCommand {
             for task in try taskList(tasks, flag: "--tasks") where !(try Datasets.splits(task: task)).contains(split) {
                 throw InstructEditError("--split \(split): task '\(task)' has no such split (splits: \(try Datasets.splits(task: task).joined(separator: ", ")))")
             }
+            _ = try options()
+            // Options of editors built without a file are checked now (a checkpoint is read later).
+            for spec in specs {
+                let s = try Spec(spec)
+                if s.kind != "none", s.options["path"] == nil { _ = try Self.makeEditor(s, spec: spec, model: nil) }
+            }
             let checkpoints = try specs.compactMap { try Self.checkpointPath(of: $0) }
             for path in checkpoints {
                 if let problem = FileAccess.readProblem(path) { throw InstructEditError("--method: cannot read editor checkpoint '\(path)': \(problem)") }
@@ -62,35 +74,55 @@ struct EvalCommand: RunnableCommand {
         }
     }
 
+    /// The flags as evaluation settings, decoded by the keys `eval.run` takes (`EvaluationOptions.Key`).
+    func options() throws -> EvaluationOptions {
+        var table: [EvaluationOptions.Key: OptionValue] = [.n: .int(n), .seed: .text(String(seed)), .split: .string(split), .alias: .string(alias)]
+        if let description { table[.description] = .int(description) }
+        var o = EvaluationOptions()
+        do {
+            try OptionDecoder.decode(from: .table(Dictionary(uniqueKeysWithValues: table.map { ($0.rawValue, $1) }))) { try o.update(from: $0) }
+        } catch let e as OptionError {
+            throw InstructEditError(TrainCommand.flagMessage(e))
+        }
+        return o
+    }
+
     func execute() -> Int32 {
         let modelPath = model
         do {
             let tasks = try taskList(tasks, flag: "--tasks")
+            let base = try options()
             InterruptSignal.install()
             let model = try LanguageModel.load(modelPath)
             let methods = try specs.map { try Self.parse($0, model: model) }
-            let scorer = ModelScorer(model: model, lowestEditedBlock: try EditTargets.mlp(of: model.weights).lowestBlock)
-            try scorer.addInstructionPrefixes(tasks: tasks)
+            // One scorer per cached block, shared by the methods editing at or above it.
+            var scorers: [Int: ModelScorer] = [:]
+            func scorer(for editor: (any KnowledgeEditor)?) throws -> ModelScorer {
+                let block = try Core.Evaluator.cacheBlock(for: editor, on: model)
+                if let s = scorers[block] { return s }
+                let s = ModelScorer(model: model, lowestEditedBlock: block)
+                try s.addInstructionPrefixes(tasks: tasks)
+                scorers[block] = s
+                return s
+            }
             var table = ResultsTable()
             table.plannedRows = tasks.count * methods.count
             // The table files say "partial" until the last run is in; an error or Ctrl-C leaves them so.
             defer { if !table.rows.isEmpty { Console.out(table.markdown()) } }
             for task in tasks {
-                var records = try Datasets.load(task: task, split: split).records
-                var rng = SeededRandom(seed: seed)
-                records.shuffle(using: &rng)
-                records = Array(records.prefix(n))
+                let records = try Datasets.sample(task: task, split: base.split, seed: base.seed, n: base.n)
                 for m in methods {
-                    var options = EvaluationOptions()
+                    var options = base
                     options.instruct = m.instruct
                     options.unseen = m.unseen
-                    options.seed = seed
-                    let result = try Core.Evaluator.run(model: model, editor: m.editor, records: records, options: options, scorer: scorer) { done, total in
-                        FileHandle.standardError.write(Data("\r\(task) · \(m.name): \(ProgressText.bar(done: done, total: total))\u{1B}[K".utf8))
+                    let progress = ProgressLine(title: "\(task) · \(m.name)")
+                    let result = try Core.Evaluator.run(model: model, editor: m.editor, records: records, options: options,
+                                                        scorer: try scorer(for: m.editor)) { done, total in
+                        progress.update(done, total)
                     }
                     table.rows.append(.init(method: m.name, result: result))
                     let s = result.summary
-                    Console.err("\r\(task) · \(m.name): rel \(ResultsTable.cell(s.reliability)) gen \(ResultsTable.cell(s.generalization)) loc \(ResultsTable.cell(s.locality)) nbr \(ResultsTable.cell(s.neighbourhood)) port \(ResultsTable.cell(s.portability)) (\(ProgressText.duration(result.seconds)))\u{1B}[K")
+                    progress.finish(with: "\(task) · \(m.name): rel \(ResultsTable.cell(s.reliability)) gen \(ResultsTable.cell(s.generalization)) loc \(ResultsTable.cell(s.locality)) nbr \(ResultsTable.cell(s.neighbourhood)) port \(ResultsTable.cell(s.portability)) (\(ProgressText.duration(result.seconds)))")
                     if let out { try FileAccess.write(Data(table.markdown().utf8), to: out, what: "table") }
                     if let jsonOut { try FileAccess.write(Data(try table.json().utf8), to: jsonOut, what: "JSON results") }
                 }
@@ -102,47 +134,66 @@ struct EvalCommand: RunnableCommand {
         }
     }
 
+    /// A `--method` spec split into its label, kind, editor options and evaluation flags.
+    struct Spec {
+        var name: String
+        var kind: String
+        var options: [String: OptionValue] = [:]
+        var instruct = false
+        var unseen = false
+
+        init(_ spec: String) throws {
+            let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 2, !parts[0].isEmpty else { throw InstructEditError("--method '\(spec)': expected NAME:KIND[:PATH][:key=value][:instruct][:unseen]") }
+            name = parts[0]
+            kind = parts[1]
+            let positional: String?
+            if kind == "none" {
+                positional = nil
+            } else {
+                guard let k = EditorRegistry.kinds.first(where: { $0.name == kind }) else {
+                    throw InstructEditError("--method '\(spec)': unknown kind '\(kind)' (none, \(EditorRegistry.names.joined(separator: ", ")))")
+                }
+                positional = k.positional
+            }
+            for word in parts.dropFirst(2) {
+                switch word {
+                case "instruct": instruct = true
+                case "unseen": unseen = true
+                default:
+                    if let eq = word.firstIndex(of: "="), kind != "none" {
+                        options[String(word[..<eq])] = .text(String(word[word.index(after: eq)...]))
+                    } else if let positional, options[positional] == nil, !word.isEmpty {
+                        options[positional] = .text(word)
+                    } else {
+                        throw InstructEditError("--method '\(spec)': unknown flag '\(word)' (instruct, unseen\(kind == "none" ? "" : ", key=value"))")
+                    }
+                }
+            }
+            if kind == "mend", options["path"] == nil { throw InstructEditError("--method '\(spec)': mend needs a checkpoint path") }
+        }
+    }
+
     /// The checkpoint path of a `NAME:mend:PATH...` spec, nil for other kinds; throws on a malformed spec.
     static func checkpointPath(of spec: String) throws -> String? {
-        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2, !parts[0].isEmpty else { throw InstructEditError("--method '\(spec)': expected NAME:KIND[:PATH][:instruct][:unseen]") }
-        var rest = Array(parts.dropFirst(2))
-        var path: String?
-        switch parts[1] {
-        case "none", "ft": break
-        case "mend":
-            guard let p = rest.first, !p.isEmpty else { throw InstructEditError("--method '\(spec)': mend needs a checkpoint path") }
-            path = try ShippedEditors.resolve(p)
-            rest.removeFirst()
-        default: throw InstructEditError("--method '\(spec)': unknown kind '\(parts[1])' (none, ft, mend)")
-        }
-        for flag in rest where !["instruct", "unseen"].contains(flag) {
-            throw InstructEditError("--method '\(spec)': unknown flag '\(flag)' (instruct, unseen)")
-        }
-        return path
+        guard case .text(let path)? = try Spec(spec).options["path"] else { return nil }
+        return try ShippedEditors.resolve(path)
     }
 
     static func parse(_ spec: String, model: LanguageModel) throws -> Method {
-        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2 else { throw InstructEditError("--method '\(spec)': expected NAME:KIND[:PATH][:instruct][:unseen]") }
-        var m = Method(name: parts[0])
-        var rest = Array(parts.dropFirst(2))
-        switch parts[1] {
-        case "none": m.editor = nil
-        case "ft": m.editor = try FineTuneEditor()
-        case "mend":
-            guard let path = rest.first else { throw InstructEditError("--method '\(spec)': mend needs a checkpoint path") }
-            rest.removeFirst()
-            m.editor = try EditorCheckpoint.read(from: ShippedEditors.resolve(path), expecting: model.editorIdentity).editor
-        default: throw InstructEditError("--method '\(spec)': unknown kind '\(parts[1])' (none, ft, mend)")
-        }
-        for flag in rest {
-            switch flag {
-            case "instruct": m.instruct = true
-            case "unseen": m.unseen = true
-            default: throw InstructEditError("--method '\(spec)': unknown flag '\(flag)' (instruct, unseen)")
-            }
-        }
+        let s = try Spec(spec)
+        var m = Method(name: s.name, instruct: s.instruct, unseen: s.unseen)
+        if s.kind != "none" { m.editor = try makeEditor(s, spec: spec, model: model) }
         return m
+    }
+
+    /// The spec's editor from the registry; option errors name the spec and the option as
+    /// `editor.new` names them.
+    static func makeEditor(_ s: Spec, spec: String, model: LanguageModel?) throws -> any KnowledgeEditor {
+        do {
+            return try EditorRegistry.make(s.kind, EditorContext(options: .table(s.options), model: model))
+        } catch let e as OptionError {
+            throw InstructEditError("--method '\(spec)': \(e.description)")
+        }
     }
 }

@@ -28,6 +28,8 @@ struct TrainCommand: RunnableCommand {
     var lr = defaults.editorLearningRate
     @Option(name: .customLong("alpha-lr"), parsing: .unconditional, help: "Adam learning rate of the step sizes α.")
     var alphaLR = defaults.stepSizeLearningRate
+    @Option(parsing: .unconditional, help: "Global gradient-norm clip of each optimiser step.")
+    var clip = defaults.clip
     @Option(name: .customLong("c-edit"), parsing: .unconditional, help: "Weight of the edit loss.")
     var cEdit = defaults.cEdit
     @Option(name: .customLong("c-loc"), parsing: .unconditional, help: "Weight of the locality loss.")
@@ -64,27 +66,32 @@ struct TrainCommand: RunnableCommand {
         }
     }
 
-    /// The flags as the trainer's configuration.
+    /// The flags as the trainer's configuration, decoded by the keys `train.run` takes
+    /// (`MetaTrainingConfig.Key`; a test checks that every key has its flag).
     func config() throws -> MetaTrainingConfig {
+        let flags: [MetaTrainingConfig.Key: OptionValue] = [
+            .tasks: .list(try taskList(tasks, flag: "--tasks").map(OptionValue.string)), .instruct: .bool(instruct),
+            .steps: .int(steps), .accumulation: .int(accumulation), .rank: .int(rank),
+            .lr: .number(Double(lr)), .alphaLR: .number(Double(alphaLR)), .clip: .number(Double(clip)),
+            .cEdit: .number(Double(cEdit)), .cLoc: .number(Double(cLoc)),
+            .validateEvery: .int(validateEvery), .validationSize: .int(validationSize), .patience: .int(patience),
+            .saveEvery: .int(saveEvery), .seed: .text(String(seed)), .locality: .text(locality),
+        ].merging(trainLimit.map { [.trainLimit: .int($0)] } ?? [:]) { a, _ in a }
         var config = MetaTrainingConfig()
-        config.tasks = try taskList(tasks, flag: "--tasks")
-        config.instruct = instruct
-        config.steps = steps
-        config.accumulation = accumulation
-        config.rank = rank
-        config.editorLearningRate = lr
-        config.stepSizeLearningRate = alphaLR
-        config.cEdit = cEdit
-        config.cLoc = cLoc
-        config.validateEvery = validateEvery
-        config.validationSize = validationSize
-        config.patience = patience
-        config.saveEvery = saveEvery
-        config.trainLimit = trainLimit
-        config.seed = seed
-        config.locality = try MetaTrainingConfig.LocalitySource.list(locality)
+        do {
+            try OptionDecoder.decode(from: .table(Dictionary(uniqueKeysWithValues: flags.map { ($0.rawValue, $1) }))) { try config.update(from: $0) }
+        } catch let e as OptionError {
+            throw InstructEditError(Self.flagMessage(e))
+        }
         try config.validate()
         return config
+    }
+
+    /// "field 'locality'[2]: ..." as the flag: "--locality [2]: ...".
+    static func flagMessage(_ e: OptionError) -> String {
+        guard case .field(let key)? = e.path.first else { return e.description }
+        let rest = OptionError(path: Array(e.path.dropFirst()), e.message).description
+        return "--" + key.replacingOccurrences(of: "_", with: "-") + (rest.hasPrefix("[") ? " " : ": ") + rest
     }
 
     func execute() -> Int32 {
@@ -96,10 +103,11 @@ struct TrainCommand: RunnableCommand {
             let trainer = try MetaTrainer(model: model, config: config, runDirectory: out)
             Console.err("training \(config.instruct ? "with" : "without") instructions on \(config.tasks.joined(separator: "+")) → \(out)"
                         + (trainer.step > 0 ? " (resuming at step \(trainer.step))" : ""))
+            let progress = ProgressLine(title: "train")
             let result = try trainer.run { p in
-                FileHandle.standardError.write(Data(("\r" + ProgressText.training(p) + "\u{1B}[K").utf8))
-                if p.validationLoss != nil { FileHandle.standardError.write(Data("\n".utf8)) }
+                if p.validationLoss != nil { progress.finish(with: ProgressText.training(p)) } else { progress.line(ProgressText.training(p)) }
             }
+            progress.finish()
             let best = FileManager.default.fileExists(atPath: result.bestPath)
                 ? "best validation loss " + ProgressText.fixed(result.bestValidationLoss ?? .nan, 4) + " → \(result.bestPath)"
                 : "no validation yet, so no best.ckpt; the resume checkpoint is \(result.lastPath)"

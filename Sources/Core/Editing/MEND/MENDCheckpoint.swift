@@ -1,9 +1,12 @@
 import Foundation
 
-/// Everything needed to use a trained editor, or to resume its training, in one file
+/// The name the checkpoint type had before editors got one folder each; the file format is the same.
+public typealias EditorCheckpoint = MENDCheckpoint
+
+/// Everything needed to use a trained MEND editor, or to resume its training, in one file
 /// (format in `CheckpointContainer`): the model it belongs to, its configuration, network
 /// parameters, step sizes and normalisation statistics, and optionally the training state.
-public struct EditorCheckpoint {
+public struct MENDCheckpoint {
     public static let formatVersion: UInt32 = 1
 
     /// The base model an editor was trained for. The fingerprint is the caller's string for
@@ -110,7 +113,7 @@ public struct EditorCheckpoint {
 
     /// Reads a checkpoint. With `expecting`, an editor trained for another model (name or
     /// fingerprint differ) is an error.
-    public static func read(from path: String, expecting: ModelIdentity? = nil) throws -> EditorCheckpoint {
+    public static func read(from path: String, expecting: ModelIdentity? = nil) throws -> MENDCheckpoint {
         let data = try FileAccess.read(path, what: "editor checkpoint", mapped: true)
         let (headerBytes, payload) = try CheckpointContainer.decode(data, version: formatVersion, path: path)
         let header: CheckpointHeader
@@ -157,7 +160,7 @@ public struct EditorCheckpoint {
             try check(state, for: editor, path: path)
             training = state
         }
-        return EditorCheckpoint(model: header.model, editor: editor, training: training)
+        return MENDCheckpoint(model: header.model, editor: editor, training: training)
     }
 
     // A best validation loss of +∞ ("none yet") must survive the JSON header.
@@ -196,7 +199,7 @@ struct CheckpointHeader: Codable {
         var editorAdam: AdamHeader
         var stepSizeAdam: AdamHeader
     }
-    var model: EditorCheckpoint.ModelIdentity
+    var model: MENDCheckpoint.ModelIdentity
     var config: MENDConfig
     var uCounts: [Int]
     var deltaCounts: [Int]

@@ -44,7 +44,7 @@ public struct MENDConfig: Codable, Sendable, Equatable {
         self.normEpsilon = normEpsilon; self.cEdit = cEdit; self.cLoc = cLoc; self.seed = seed
     }
 
-    /// Reference schedule (MEND.md): Adam learning rates for the networks and for the step sizes,
+    /// Reference schedule (docs/MEND.md): Adam learning rates for the networks and for the step sizes,
     /// and the global gradient-norm clip.
     public static let referenceEditorLearningRate: Float = 1e-6
     public static let referenceStepSizeLearningRate: Float = 1e-4

@@ -7,7 +7,7 @@ import Foundation
 /// The container of an editor checkpoint (all integers and floats little-endian):
 ///
 ///     magic     8 bytes   "IEMENDCK"
-///     version   UInt32    EditorCheckpoint.formatVersion
+///     version   UInt32    MENDCheckpoint.formatVersion
 ///     length    UInt32    byte length of the JSON header
 ///     header    JSON      CheckpointHeader, padded with spaces to a multiple of 8 bytes
 ///     payload   raw       the blocks the header lists, each at its offset from the payload start

@@ -1,10 +1,12 @@
+@testable import Core
+
 /// Tiny random LLaMA models for tests: a real byte-level BPE vocabulary (ChatML specials, all 256
 /// byte tokens, a few English merges) and seeded random weights, written as llama.cpp writes GGUF
 /// files (Q/K rows permuted), so loading one runs the real loader end to end.
 public enum TinyModel {
-    static let specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    public static let specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     /// Merges in byte-level form (Ġ = space, Ċ = newline), each built from earlier tokens.
-    static let merges: [(String, String)] = [
+    public static let merges: [(String, String)] = [
         ("Ġ", "t"), ("h", "e"), ("Ġ", "a"), ("i", "n"), ("Ġt", "he"), ("e", "r"), ("o", "n"), ("r", "e"),
         ("a", "n"), ("Ġ", "s"), ("a", "t"), ("e", "n"), ("Ġ", "o"), ("o", "r"), ("e", "s"), ("Ġ", "w"),
         ("Ġ", "c"), ("i", "s"), ("Ġ", "i"), ("Ġo", "f"), ("Ġ", "p"), ("e", "d"), ("in", "g"), ("Ġ", "f"),
@@ -13,12 +15,12 @@ public enum TinyModel {
     ]
 
     /// Token strings: specials (ids 0-2, as in SmolLM2), the 256 bytes, then one token per merge.
-    static var baseTokens: [String] {
+    public static var baseTokens: [String] {
         specials + (0..<256).map { String(ByteLevel.byteToScalar[$0]) } + merges.map { $0.0 + $0.1 }
     }
 
     /// The vocabulary for `size` tokens: the base vocabulary padded with unused tokens.
-    static func tokens(count: Int) throws -> [String] {
+    public static func tokens(count: Int) throws -> [String] {
         let base = baseTokens
         guard count >= base.count else {
             throw InstructEditError("TinyModel: vocab \(count) is smaller than the \(base.count) tokens of the tiny vocabulary")

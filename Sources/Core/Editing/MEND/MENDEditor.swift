@@ -1,4 +1,4 @@
-/// The MEND editor (MEND.md): one network per inner-weight shape, per-shape normalisation
+/// The MEND editor (docs/MEND.md): one network per inner-weight shape, per-shape normalisation
 /// statistics, and one learnable step size α_ℓ per inner weight.
 ///
 /// Trainable state is two flat slabs, `parameters` (every network) and `stepSizes` (α, in inner
@@ -16,6 +16,8 @@ public final class MENDEditor: @unchecked Sendable {
     /// In training mode `transform` folds every kept row into the normalisation statistics; at
     /// evaluation (the default) they stay frozen.
     public var isTraining = false
+    /// The checkpoint it was loaded from (nil for an editor built or trained in memory).
+    public internal(set) var origin: MENDOrigin?
     /// Normalisation statistics of u and of δ, one per shape (index as in `shapes`).
     public internal(set) var uStatistics: [MENDRunningStats]
     public internal(set) var deltaStatistics: [MENDRunningStats]
