@@ -7,7 +7,8 @@ import XCTest
 final class ShippedEditorTests: XCTestCase {
     func testShippedEditorsEditTheDefaultModel() throws {
         let m = try ReferenceModelTests.model()
-        let records = Array(try Datasets.load(task: "counterfact", split: "val").records.prefix(6))
+        let records = Array(try Datasets.load(task: "counterfact", split: "val").records.prefix(10))
+        let unedited = try XCTUnwrap(try Evaluator.run(model: m, editor: nil, records: records, options: EvaluationOptions()).summary.reliability?.value)
         for (name, instruct) in [("instructedit", true), ("mend-multitask", false)] {
             let ckpt = try EditorCheckpoint.read(from: try ShippedEditors.resolve(name), expecting: m.editorIdentity)
             XCTAssertNil(ckpt.training, "a shipped editor carries no training state")
@@ -15,8 +16,8 @@ final class ShippedEditorTests: XCTestCase {
             options.instruct = instruct
             let r = try Evaluator.run(model: m, editor: ckpt.editor, records: records, options: options)
             let reliability = try XCTUnwrap(r.summary.reliability?.value)
-            print("\(name): reliability \(reliability) on \(records.count) val records")
-            XCTAssertGreaterThan(reliability, 60, name)
+            print("\(name): reliability \(reliability) on \(records.count) val records, unedited \(unedited)")
+            XCTAssertGreaterThan(reliability, unedited + 25, name)
             XCTAssertTrue(m.editLog.applied.isEmpty, "every edit undone")
         }
     }

@@ -37,8 +37,8 @@ final class CommandLineBadInputTests: BinaryTestCase {
 
     func testEverySubcommandHasHelpWithDefaults() throws {
         for (sub, flags) in [("notebook", ["-o, --output <report.md>"]),
-                             ("train", ["--out <DIR>", "--instruct/--no-instruct", "--steps <steps>", "(default: 1000)",
-                                        "--accumulation", "--rank <rank>", "(default: 576)", "--lr", "--alpha-lr", "--c-edit",
+                             ("train", ["--out <DIR>", "--instruct/--no-instruct", "--steps <steps>", "(default: 300)",
+                                        "--accumulation", "--rank <rank>", "(default: 128)", "--lr", "--alpha-lr", "--c-edit",
                                         "--c-loc", "--validate-every", "--validation-size", "--patience", "--save-every",
                                         "--train-limit", "--seed", "--tasks <a,b>", "--model"]),
                              ("eval", ["--method <NAME:KIND[:PATH][:instruct][:unseen]>", "--n <n>", "(default: 50)",
