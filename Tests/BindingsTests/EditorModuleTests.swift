@@ -205,7 +205,7 @@ final class EditorModuleTests: XCTestCase {
         XCTAssertTrue(lua.errorMessage("editor.load('\(folder.path)/missing.ckpt')").contains("cannot read editor checkpoint"))
         // With no path: the shipped InstructEdit editor, which belongs to the default model, not this one.
         XCTAssertTrue(lua.errorMessage("editor.load(m)").contains("belongs to model 'SmolLM2-135M-Instruct"))
-        XCTAssertTrue(lua.errorMessage("editor.load(5)").contains("bad argument #1 to 'load' (string expected, got number)"))
+        XCTAssertTrue(lua.errorMessage("editor.load({})").contains("bad argument #1 to 'load' (string expected, got table)"))
         XCTAssertTrue(lua.errorMessage("editor.load('\(plain)', 5)").contains("bad argument #2 to 'load' (Model expected, got number)"))
         XCTAssertEqual(lua.values("return #m:edits()"), ["0"])
     }
