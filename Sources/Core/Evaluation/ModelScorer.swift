@@ -76,9 +76,10 @@ public final class ModelScorer: @unchecked Sendable {
     /// model answers nothing within `maxTokens + 2` tokens.
     public func greedyAnswer(prompt: String, maxTokens: Int = 3) throws -> (prompt: [Int], answer: [Int])? {
         let unedited = isUnedited
-        if unedited, maxTokens == 3, let cached = baseGreedy[prompt] { return cached.map { ($0.prompt, $0.answer) } }
+        let key = "\(maxTokens)\u{0}\(prompt)"
+        if unedited, let cached = baseGreedy[key] { return cached.map { ($0.prompt, $0.answer) } }
         let found = try computeGreedyAnswer(prompt: prompt, maxTokens: maxTokens)
-        if unedited, maxTokens == 3 { baseGreedy[prompt] = found.map { GreedyAnswer(prompt: $0.prompt, answer: $0.answer) } }
+        if unedited { baseGreedy[key] = found.map { GreedyAnswer(prompt: $0.prompt, answer: $0.answer) } }
         return found
     }
 

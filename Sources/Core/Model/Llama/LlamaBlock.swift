@@ -27,7 +27,22 @@ enum LlamaBlock {
     /// at rows pos0... and attention reads rows 0..<pos0+T of it; without, pos0 must be 0.
     static func forward(_ w: LlamaWeights, layer l: Int, _ a: LlamaBlockActivations, pos0: Int = 0,
                         cache: LayerKV? = nil, rope: RopeTable, out: UnsafeMutablePointer<Float>) {
-        let c = w.config, p = w.layers[l], s = shape(c), T = a.T, C = c.dim, kv = c.kvDim, F = c.ffn
+        let c = w.config, p = w.layers[l], T = a.T, C = c.dim
+        attend(w, layer: l, a, pos0: pos0, cache: cache, rope: rope)
+        a.mid.p.update(from: a.input.p, count: T * C)
+        Linear.forward(a.attnOut.p, w.pointer(p.wo), rows: T, in: C, out: C, a.mid.p, beta: 1)
+        mlpActivation(w, layer: l, a)
+        out.update(from: a.mid.p, count: T * C)
+        Linear.forward(a.act.p, w.pointer(p.wDown), rows: T, in: c.ffn, out: C, out, beta: 1)
+    }
+
+    /// The attention stage up to its output before `o`: norm, q/k/v, RoPE, the cache, and
+    /// attention into `a.attnOut` (probabilities in `a.probs`). Returns where the values are and
+    /// how many keys were attended, which a hook that replaces the pattern needs.
+    @discardableResult
+    static func attend(_ w: LlamaWeights, layer l: Int, _ a: LlamaBlockActivations, pos0: Int,
+                       cache: LayerKV?, rope: RopeTable) -> (values: UnsafeMutablePointer<Float>, ldv: Int, keys: Int) {
+        let c = w.config, p = w.layers[l], s = shape(c), T = a.T, C = c.dim, kv = c.kvDim
         RMSNorm.forward(a.input.p, w.pointer(p.attnNorm), rows: T, dim: C, eps: c.normEps,
                         out: a.xnAttn.p, rstd: a.rstdAttn.p)
         Linear.forward(a.xnAttn.p, w.pointer(p.wq), rows: T, in: C, out: s.qkvDim, a.qkv.p)
@@ -43,15 +58,16 @@ enum LlamaBlock {
         }
         Attention.forward(s, q: a.qkv.p, ldq: s.qkvDim, keys: keys, values: values, ldkv: ldkv, rows: T,
                           keys: Tk, pos0: pos0, probs: a.probs.p, out: a.attnOut.p)
-        a.mid.p.update(from: a.input.p, count: T * C)
-        Linear.forward(a.attnOut.p, w.pointer(p.wo), rows: T, in: C, out: C, a.mid.p, beta: 1)
+        return (values, ldkv, Tk)
+    }
 
+    /// The MLP stage up to the input of `down`: norm of `a.mid`, gate/up, SwiGLU into `a.act`.
+    static func mlpActivation(_ w: LlamaWeights, layer l: Int, _ a: LlamaBlockActivations) {
+        let c = w.config, p = w.layers[l], T = a.T, C = c.dim, F = c.ffn
         RMSNorm.forward(a.mid.p, w.pointer(p.mlpNorm), rows: T, dim: C, eps: c.normEps,
                         out: a.xnMlp.p, rstd: a.rstdMlp.p)
         Linear.forward(a.xnMlp.p, w.pointer(p.wGate), rows: T, in: C, out: 2 * F, a.gateUp.p)
         SwiGLU.forward(gateUp: a.gateUp.p, act: a.act.p, rows: T, ffn: F)
-        out.update(from: a.mid.p, count: T * C)
-        Linear.forward(a.act.p, w.pointer(p.wDown), rows: T, in: F, out: C, out, beta: 1)
     }
 
     /// Backward of block `l` (forward without cache). On entry `dres` holds dLoss/d(block output);
