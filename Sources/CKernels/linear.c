@@ -1,39 +1,13 @@
-// y = x Wᵀ over a few rows of x; see ckernels.h for the arithmetic contract. The tile comes twice,
-// AVX2/FMA and portable, doing the same operations in the same order.
-#include "ckernels.h"
+// y = x Wᵀ over a few rows of x; see ckernels.h for the arithmetic contract. The tile comes three
+// times, AVX-512, AVX2/FMA and portable, doing the same operations in the same order.
+#include "dispatch.h"
 
 #include <math.h>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define IE_X86 1
-#define IE_AVX2 __attribute__((target("avx2,fma")))
-#else
-#define IE_X86 0
-#endif
 
 // Contracting `s + beta * y` into an FMA in one path but not the other would break the contract.
 #pragma STDC FP_CONTRACT OFF
 
-enum { TILE_ROWS = 4, TILE_TOKENS = 3 };
-
-static int portable_forced = 0;
-
-static int vectorised(void) {
-#if IE_X86
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached && !portable_forced;
-#else
-    return 0;
-#endif
-}
-
-int ie_kernels_vectorised(void) { return vectorised(); }
-void ie_use_portable(int on) { portable_forced = on; }
+enum { TILE_ROWS = 4, TILE_TOKENS = 3, TILE_ROWS_512 = 8 };
 
 static void store(float *o, float s, float beta) { *o = beta != 0 ? s + beta * *o : s; }
 
@@ -96,24 +70,76 @@ static const tile_fn tiles[TILE_ROWS][TILE_TOKENS] = {
     {tile_1_1, tile_1_2, tile_1_3}, {tile_2_1, tile_2_2, tile_2_3},
     {tile_3_1, tile_3_2, tile_3_3}, {tile_4_1, tile_4_2, tile_4_3},
 };
+// AVX-512: weight rows 2p and 2p+1 side by side in one 16-lane register, x's eight lanes in both
+// halves, so each half accumulates exactly what one AVX2 register would (same bits).
+IE_AVX512 static inline __m512 pair_rows(const float *w, int K, int k, int both) {
+    __m512d lo = _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(w + k)));
+    __m256d hi = both ? _mm256_castps_pd(_mm256_loadu_ps(w + K + k)) : _mm256_setzero_pd();
+    return _mm512_castpd_ps(_mm512_insertf64x4(lo, hi, 1));
+}
+
+IE_AVX512 static inline __attribute__((always_inline))
+void tile_avx512(int R, int U, const float *w, int K, const float *x, int ldx, float *y, int ldy, float beta) {
+    enum { PAIRS = TILE_ROWS_512 / 2 };
+    __m512 acc[PAIRS][TILE_TOKENS];
+    int P = (R + 1) / 2;
+    for (int p = 0; p < P; p++)
+        for (int u = 0; u < U; u++) acc[p][u] = _mm512_setzero_ps();
+    int K8 = K & ~7;
+    for (int k = 0; k < K8; k += 8) {
+        __m512 xv[TILE_TOKENS];
+        for (int u = 0; u < U; u++)
+            xv[u] = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(x + u * ldx + k))));
+        for (int p = 0; p < P; p++) {
+            __m512 wv = pair_rows(w + 2 * p * K, K, k, 2 * p + 1 < R);
+            for (int u = 0; u < U; u++) acc[p][u] = _mm512_fmadd_ps(wv, xv[u], acc[p][u]);
+        }
+    }
+    for (int p = 0; p < P; p++)
+        for (int u = 0; u < U; u++) {
+            __m256 half[2] = {_mm512_castps512_ps256(acc[p][u]),
+                              _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[p][u]), 1))};
+            for (int h = 0; h < 2 && 2 * p + h < R; h++) {
+                int r = 2 * p + h;
+                float s = hsum(half[h]);
+                for (int k = K8; k < K; k++) s = fmaf(w[r * K + k], x[u * ldx + k], s);
+                store(y + u * ldy + r, s, beta);
+            }
+        }
+}
+
+#define TILE512(R, U) IE_AVX512 static void tile512_##R##_##U(const float *w, int K, const float *x, int ldx, \
+    float *y, int ldy, float beta) { tile_avx512(R, U, w, K, x, ldx, y, ldy, beta); }
+TILE512(1, 1) TILE512(1, 2) TILE512(1, 3) TILE512(2, 1) TILE512(2, 2) TILE512(2, 3)
+TILE512(3, 1) TILE512(3, 2) TILE512(3, 3) TILE512(4, 1) TILE512(4, 2) TILE512(4, 3)
+TILE512(5, 1) TILE512(5, 2) TILE512(5, 3) TILE512(6, 1) TILE512(6, 2) TILE512(6, 3)
+TILE512(7, 1) TILE512(7, 2) TILE512(7, 3) TILE512(8, 1) TILE512(8, 2) TILE512(8, 3)
+static const tile_fn tiles512[TILE_ROWS_512][TILE_TOKENS] = {
+    {tile512_1_1, tile512_1_2, tile512_1_3}, {tile512_2_1, tile512_2_2, tile512_2_3},
+    {tile512_3_1, tile512_3_2, tile512_3_3}, {tile512_4_1, tile512_4_2, tile512_4_3},
+    {tile512_5_1, tile512_5_2, tile512_5_3}, {tile512_6_1, tile512_6_2, tile512_6_3},
+    {tile512_7_1, tile512_7_2, tile512_7_3}, {tile512_8_1, tile512_8_2, tile512_8_3},
+};
 #endif
 
 void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, int n0, int n1,
                        float *y, int ldy, float beta) {
-    int vec = vectorised();
+    int path = ie_kernel_path();
+    int step = path == IE_PATH_AVX512 ? TILE_ROWS_512 : TILE_ROWS;
     // Blocks of rows of x small enough to stay in L2 while every weight tile passes over them.
     int block = K > 0 && 65536 / K > TILE_TOKENS ? 65536 / K / TILE_TOKENS * TILE_TOKENS : TILE_TOKENS;
     for (int t0 = 0; t0 < T; t0 += block) {
         int t1 = T - t0 < block ? T : t0 + block;
-        for (int n = n0; n < n1; n += TILE_ROWS) {
-            int R = n1 - n < TILE_ROWS ? n1 - n : TILE_ROWS;
+        for (int n = n0; n < n1; n += step) {
+            int R = n1 - n < step ? n1 - n : step;
             const float *wn = w + (long)n * K;
             for (int t = t0; t < t1; t += TILE_TOKENS) {
                 int U = t1 - t < TILE_TOKENS ? t1 - t : TILE_TOKENS;
                 const float *xt = x + (long)t * ldx;
                 float *yt = y + (long)t * ldy + n;
 #if IE_X86
-                if (vec) { tiles[R - 1][U - 1](wn, K, xt, ldx, yt, ldy, beta); continue; }
+                if (path == IE_PATH_AVX512) { tiles512[R - 1][U - 1](wn, K, xt, ldx, yt, ldy, beta); continue; }
+                if (path == IE_PATH_AVX2) { tiles[R - 1][U - 1](wn, K, xt, ldx, yt, ldy, beta); continue; }
 #endif
                 tile_portable(R, U, wn, K, xt, ldx, yt, ldy, beta);
             }

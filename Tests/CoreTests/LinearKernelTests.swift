@@ -91,4 +91,77 @@ final class LinearKernelTests: XCTestCase {
         Linear.forward(x, w, rows: T, in: K, out: N, &y)
         XCTAssertEqual(y.map(\.bitPattern), kernel(x, w, T: T, K: K, N: N).map(\.bitPattern))
     }
+
+    // MARK: - Each vector path (ckernels.h: IE_PATH_PORTABLE, IE_PATH_AVX2, IE_PATH_AVX512)
+
+    override func tearDown() { _ = ie_set_kernel_path(-1) }
+
+    /// Runs `body` on `path`, or skips, saying why, when this CPU cannot run it.
+    private func onPath(_ path: Int32, _ body: () -> Void) throws {
+        let names = [IE_PATH_PORTABLE: "portable", IE_PATH_AVX2: "AVX2/FMA", IE_PATH_AVX512: "AVX-512F"]
+        guard ie_kernel_path_supported() >= path else {
+            throw XCTSkip("this CPU has no \(names[Int(path)] ?? "?"): the \(names[Int(path)] ?? "?") path cannot run here")
+        }
+        XCTAssertEqual(ie_set_kernel_path(path), path)
+        body()
+        _ = ie_set_kernel_path(-1)
+    }
+
+    private func checkAgainstDouble(_ label: String) {
+        forEachShape(seed: 12) { T, K, N, x, w in
+            let y = kernel(x, w, T: T, K: K, N: N)
+            for t in 0..<T {
+                for n in 0..<N {
+                    var s = 0.0, scale = 0.0
+                    for k in 0..<K { s += Double(x[t * K + k]) * Double(w[n * K + k]); scale += abs(Double(x[t * K + k] * w[n * K + k])) }
+                    XCTAssertEqual(Double(y[t * N + n]), s, accuracy: 1e-6 * max(scale, 1), "\(label): T \(T) K \(K) N \(N) at (\(t), \(n))")
+                }
+            }
+        }
+    }
+
+    func testPortablePathMatchesDoubleReference() throws {
+        try onPath(Int32(IE_PATH_PORTABLE)) { checkAgainstDouble("portable") }
+    }
+
+    func testAVX2PathMatchesDoubleReference() throws {
+        try onPath(Int32(IE_PATH_AVX2)) { checkAgainstDouble("avx2") }
+    }
+
+    /// The 16-lane path keeps two weight rows' eight lanes in one register, so it gives the AVX2
+    /// path's bits (row tiles of 8 here, of 4 there: odd row counts test the half-empty register).
+    func testAVX512PathMatchesDoubleReferenceAndAVX2Bits() throws {
+        var avx2: [[UInt32]] = []
+        try onPath(Int32(IE_PATH_AVX2)) {
+            forEachShape(seed: 13) { T, K, N, x, w in avx2.append(kernel(x, w, T: T, K: K, N: N, beta: 0.5, into: [Float](repeating: 0.25, count: T * N)).map(\.bitPattern)) }
+        }
+        try onPath(Int32(IE_PATH_AVX512)) {
+            XCTAssertEqual(String(cString: ie_kernel_path_name()), "avx512")
+            checkAgainstDouble("avx512")
+            var i = 0
+            forEachShape(seed: 13) { T, K, N, x, w in
+                let y = kernel(x, w, T: T, K: K, N: N, beta: 0.5, into: [Float](repeating: 0.25, count: T * N))
+                XCTAssertEqual(y.map(\.bitPattern), avx2[i], "T \(T) K \(K) N \(N)")
+                i += 1
+            }
+            for N in 1...17 {   // every row-tile remainder
+                var rng = SeededRandom(seed: UInt64(N))
+                let x = random(5 * 24, &rng), w = random(N * 24, &rng)
+                let wide = kernel(x, w, T: 5, K: 24, N: N)
+                _ = ie_set_kernel_path(Int32(IE_PATH_AVX2))
+                let narrow = kernel(x, w, T: 5, K: 24, N: N)
+                _ = ie_set_kernel_path(Int32(IE_PATH_AVX512))
+                XCTAssertEqual(wide.map(\.bitPattern), narrow.map(\.bitPattern), "N \(N)")
+            }
+        }
+    }
+
+    func testThePathInUseIsTheWidestSupported() {
+        _ = ie_set_kernel_path(-1)
+        let names: [Int32: String] = [Int32(IE_PATH_PORTABLE): "portable", Int32(IE_PATH_AVX2): "avx2", Int32(IE_PATH_AVX512): "avx512"]
+        XCTAssertEqual(String(cString: ie_kernel_path_name()), names[ie_kernel_path_supported()])
+        // asking for a wider path than the CPU has gives the widest it has
+        XCTAssertEqual(ie_set_kernel_path(Int32(IE_PATH_AVX512)), ie_kernel_path_supported())
+    }
 }
+

@@ -1,22 +1,56 @@
 #ifndef INSTRUCTEDIT_CKERNELS_H
 #define INSTRUCTEDIT_CKERNELS_H
 
+// Kernels in C, each with an AVX2/FMA path (AVX-512 for the linear product) chosen at run time and
+// a portable path doing the same operations in the same order, so every path gives the same bits.
+
 /// y = x Wᵀ, the forward product of a linear layer. With the few rows an edit has (its prompt, the
 /// LM head at the loss positions) sgemm packs all of W on every call and per-row sgemv reads W once
-/// per row; here each tile of four weight rows is read once for a whole block of rows of x.
+/// per row; here each tile of weight rows is read once for a whole block of rows of x.
 ///
 /// Every output is computed by one fixed sequence of operations: eight lanes accumulate the products
 /// of k = 8i + j with fused multiply-adds in k order, the lanes are summed in one fixed tree, and the
 /// last K mod 8 products are added in order. A result therefore does not depend on how many rows are
-/// computed together, on which thread computes it, or on whether the CPU has AVX2 (the portable path
-/// does the same arithmetic one lane at a time).
-
+/// computed together, on which thread computes it, or on the vector path: the portable path does
+/// the same arithmetic one lane at a time, and the AVX-512 path keeps two outputs' eight lanes in
+/// the two halves of one 16-lane register (two weight rows side by side), so it too gives the same
+/// bits as the AVX2 path.
+///
 /// y[t·ldy + n] = Σ_k x[t·ldx + k]·w[n·K + k] (+ beta·y[t·ldy + n] when beta ≠ 0), for t < T and
 /// n0 ≤ n < n1.
 void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, int n0, int n1,
                        float *y, int ldy, float beta);
 
-/// 1 when the AVX2/FMA path is in use; `ie_use_portable(1)` switches to the portable path (tests).
+/// y[i] = exp(x[i]) (x and y may be the same array). Range reduction by ln 2 in two parts, a degree-7
+/// polynomial, and the power of two applied in two steps so that results in the subnormal range
+/// round once. Within 2 ulp of the correctly rounded value for normal results (LinearKernelTests
+/// states the bound it checks); exp(−inf) = 0, exp(+inf) = +inf, NaN stays NaN, 0 below about −103.9
+/// and +inf above about 88.72.
+void ie_exp(const float *x, float *y, int n);
+
+/// In place: x[0..<n] ← softmax(x[0..<n]) (max subtracted; the sum accumulated in eight lanes in
+/// index order, summed in a fixed tree), and x[n..<len] ← 0. Needs n ≥ 1.
+void ie_softmax(float *x, int n, int len);
+
+/// act[i] = silu(gate[i])·up[i], silu(g) = g / (1 + exp(−g)).
+void ie_swiglu_forward(const float *gate, const float *up, float *act, int n);
+
+/// σ = 1 / (1 + exp(−g)):  dgate[i] = da·up·σ·(1 + g(1 − σ)),  dup[i] = da·g·σ (overwritten).
+void ie_swiglu_backward(const float *da, const float *gate, const float *up, float *dgate, float *dup, int n);
+
+/// The vector paths, narrowest first.
+enum { IE_PATH_PORTABLE = 0, IE_PATH_AVX2 = 1, IE_PATH_AVX512 = 2 };
+
+/// The widest path this CPU can run.
+int ie_kernel_path_supported(void);
+/// Restricts the kernels to `path` or narrower (tests; −1: the widest again); returns the path now
+/// in use, which is never wider than the CPU supports.
+int ie_set_kernel_path(int path);
+/// "avx512", "avx2" or "portable": the path in use.
+const char *ie_kernel_path_name(void);
+
+/// 1 when a vector path is in use; `ie_use_portable(1)` switches to the portable path, 0 back to
+/// the widest (tests).
 int ie_kernels_vectorised(void);
 void ie_use_portable(int on);
 

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 
 /// Measurements for `instructedit bench`.
@@ -29,6 +30,9 @@ public enum Benchmarks {
     }
 
     /// Peak resident memory of this process, MB.
+    /// The vector path the C kernels take on this CPU: "avx512", "avx2" or "portable".
+    public static var vectorPath: String { String(cString: ie_kernel_path_name()) }
+
     public static func peakRSSMegabytes() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

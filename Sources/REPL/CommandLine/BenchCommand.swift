@@ -2,8 +2,9 @@ import ArgumentParser
 import Core
 import Foundation
 
-/// `instructedit bench --json`: load time, forward and decode speed, edit latency, peak memory and
-/// the machine's sgemm ceiling, as one JSON object on stdout.
+/// `instructedit bench --json`: load time, forward (32, 128 and 512 tokens, each against its sgemm
+/// floor) and decode speed, edit latency, evaluation records per second, peak memory, the machine's
+/// sgemm ceiling, the CPU and the kernels' vector path, as one JSON object on stdout.
 struct BenchCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Prints benchmark figures as one JSON object.")
@@ -17,8 +18,15 @@ struct BenchCommand: RunnableCommand {
             let model = try LanguageModel.load()
             r.append(("load_s", model.loadSeconds))
             let w = model.weights
-            let tokens32 = Array(model.tokenizer.encode(String(repeating: "The capital of France is Paris. ", count: 8)).prefix(32))
-            r.append(("forward_1x32_ms", 1000 * (try Benchmarks.median { _ = try LlamaForward.logits(w, tokens: tokens32) })))
+            let text = model.tokenizer.encode(String(repeating: "The capital of France is Paris. ", count: 100))
+            guard text.count >= Self.lengths.max() ?? 0 else { throw InstructEditError("bench: the benchmark text is too short") }
+            let tokens32 = Array(text.prefix(32))
+            for T in Self.lengths {
+                let tokens = Array(text.prefix(T))
+                r.append(("forward_1x\(T)_ms", 1000 * (try Benchmarks.median(repeats: T > 128 ? 3 : 5) {
+                    _ = try LlamaForward.logits(w, tokens: tokens)
+                })))
+            }
             let prompt16 = Array(tokens32.prefix(16))
             let generator = Generator(weights: w, tokenizer: model.tokenizer)
             var decode = 0.0
@@ -38,18 +46,73 @@ struct BenchCommand: RunnableCommand {
             r.append(("edit_ftl_ms", 1000 * (try Benchmarks.median(repeats: 3) { try ft.edit(model, [request]).undo() })))
             r.append(("edit_ftl_steps", Double(ft.steps)))
             r.append(("mend_rank", Double(mend.config.rank)))
+            r.append(("eval_records_per_s", try Self.evalRecordsPerSecond(model)))
+            r.append(("eval_records", Double(Self.evalRecords)))
             r.append(("peak_rss_mb", Benchmarks.peakRSSMegabytes()))
-            r.append(("sgemm_gflops", Benchmarks.sgemmGFLOPS()))
+            let gflops = Benchmarks.sgemmGFLOPS()
+            r.append(("sgemm_gflops", gflops))
             let params = Double(w.all.reduce(0) { $0 + $1.count })
             r.append(("params_m", params / 1e6))
-            r.append(("forward_floor_ms", 1000 * 2 * params * 32 / ((r.last { $0.0 == "sgemm_gflops" }?.1 ?? .nan) * 1e9)))
-            let body = r.map { "\"\($0.0)\": \(Self.format($0.1))" }.joined(separator: ", ")
-            Console.out("{" + body + "}")
+            // The floor: 2·params FLOP per token (every weight once, LM head included) at sgemm's rate.
+            func floor(_ T: Int) -> Double { 1000 * 2 * params * Double(T) / (gflops * 1e9) }
+            r.append(("forward_floor_ms", floor(32)))
+            for T in Self.lengths {
+                let ms = r.last { $0.0 == "forward_1x\(T)_ms" }?.1 ?? .nan
+                if T != 32 { r.append(("forward_floor_1x\(T)_ms", floor(T))) }
+                r.append(("forward_1x\(T)_floor_ratio", ms / floor(T)))
+            }
+            var body = r.map { "\"\($0.0)\": \(Self.format($0.1))" }
+            let cpu = Self.cpu()
+            body += [("cpu_model", cpu.model), ("cpu_flags", cpu.flags), ("vector_path", Benchmarks.vectorPath)]
+                .map { "\"\($0.0)\": \"\(Self.escape($0.1))\"" }
+            Console.out("{" + body.joined(separator: ", ") + "}")
             return 0
         } catch {
             Console.err("instructedit bench: \(error)")
             return 1
         }
+    }
+
+    static let lengths = [32, 128, 512]
+    static let evalRecords = 5
+
+    /// `instructedit eval --tasks zsre --n 5 --seed 0 --method "IE:mend:instructedit:instruct"`, timed
+    /// (an edit, its scoring and the undo per record), in records per second.
+    static func evalRecordsPerSecond(_ model: LanguageModel) throws -> Double {
+        let method = try EvalCommand.parse("IE:mend:instructedit:instruct", model: model)
+        let records = try Datasets.sample(task: "zsre", split: "test", seed: 0, n: evalRecords)
+        var options = EvaluationOptions()
+        options.n = evalRecords
+        options.instruct = method.instruct
+        let scorer = ModelScorer(model: model, lowestEditedBlock: try Core.Evaluator.cacheBlock(for: method.editor, on: model))
+        try scorer.addInstructionPrefixes(tasks: ["zsre"])
+        let result = try Core.Evaluator.run(model: model, editor: method.editor, records: records, options: options, scorer: scorer)
+        return Double(records.count) / result.seconds
+    }
+
+    /// The CPU's model name and its vector extensions (from /proc/cpuinfo; "unknown" elsewhere).
+    static func cpu() -> (model: String, flags: String) {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> String? {
+            info.split(separator: "\n").first { $0.hasPrefix(name) }
+                .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let vector = Set(["sse4_2", "avx", "avx2", "fma", "f16c"])
+        let flags = (field("flags") ?? "").split(separator: " ").map(String.init)
+            .filter { vector.contains($0) || $0.hasPrefix("avx512") || $0.hasPrefix("amx") || $0.hasPrefix("avx_vnni") }
+        return (field("model name") ?? "unknown", flags.isEmpty ? "unknown" : flags.joined(separator: " "))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.unicodeScalars.map { c in
+            switch c {
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case _ where c.value < 0x20: return String(format: "\\u%04x", c.value)
+            default: return String(c)
+            }
+        }.joined()
     }
 
     static func format(_ x: Double) -> String {

@@ -26,7 +26,13 @@ final class LlamaBlockActivations: @unchecked Sendable {
     let rstdAttn: FloatBuffer   // (T) 1 / rms of input
     let xnAttn: FloatBuffer     // (T, C) input_layernorm output: input of q, k, v
     let qkv: FloatBuffer        // (T, QKV) q | k | v per row; q and k after RoPE
-    let probs: FloatBuffer      // (H, T, Tk) attention probabilities, Tk <= keyCapacity
+    /// (H, T, Tk) attention probabilities, Tk <= keyCapacity: allocated on first use, and written
+    /// only by passes that keep them (`keepProbs`, or a hook on the pattern), since at long inputs
+    /// they are the one quadratic buffer.
+    lazy var probs = FloatBuffer(heads * T * keyCapacity)
+    /// Whether the attention stage writes `probs` (a traced forward keeps them for the backward).
+    var keepProbs: Bool
+    private let heads: Int
     let attnOut: FloatBuffer    // (T, C) heads side by side: input of o_proj
     let mid: FloatBuffer        // (T, C) residual after attention
     let rstdMlp: FloatBuffer    // (T)
@@ -34,11 +40,13 @@ final class LlamaBlockActivations: @unchecked Sendable {
     let gateUp: FloatBuffer     // (T, 2F) gate | up per row, gate before SiLU
     let act: FloatBuffer        // (T, F) silu(gate) * up: input of down_proj
 
-    init(_ c: LlamaConfig, rows T: Int, keyCapacity: Int? = nil) {
+    init(_ c: LlamaConfig, rows T: Int, keyCapacity: Int? = nil, keepProbs: Bool = false) {
         self.T = T
         self.keyCapacity = keyCapacity ?? T
+        self.keepProbs = keepProbs
+        heads = c.heads
         input = FloatBuffer(T * c.dim); rstdAttn = FloatBuffer(T); xnAttn = FloatBuffer(T * c.dim)
-        qkv = FloatBuffer(T * (c.dim + 2 * c.kvDim)); probs = FloatBuffer(c.heads * T * self.keyCapacity)
+        qkv = FloatBuffer(T * (c.dim + 2 * c.kvDim))
         attnOut = FloatBuffer(T * c.dim); mid = FloatBuffer(T * c.dim); rstdMlp = FloatBuffer(T)
         xnMlp = FloatBuffer(T * c.dim); gateUp = FloatBuffer(T * 2 * c.ffn); act = FloatBuffer(T * c.ffn)
     }

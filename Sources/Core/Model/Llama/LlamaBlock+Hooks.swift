@@ -10,8 +10,10 @@ extension LlamaBlock {
         func name(_ kind: ActivationName.Kind) -> ActivationName { ActivationName(layer: l, kind) }
 
         try hooks.visit(name(.residPre), a.input.p, shape: [T, C])
-        let (values, ldv, Tk) = attend(w, layer: l, a, pos0: pos0, cache: cache, rope: rope)
-        if try hooks.visit(name(.pattern), a.probs.p, shape: [c.heads, T, Tk]) {
+        let pattern = hooks.wants(name(.pattern))
+        let (values, ldv, Tk) = attend(w, layer: l, a, pos0: pos0, cache: cache, rope: rope,
+                                       keepProbs: a.keepProbs || pattern)
+        if pattern, try hooks.visit(name(.pattern), a.probs.p, shape: [c.heads, T, Tk]) {
             // A new pattern: mix the values with it (out_h = probs_h v_g), as Attention.forward does.
             for h in 0..<s.heads {
                 gemm(T, s.headDim, Tk, a.probs.p + h * T * Tk, lda: Tk, values + (h / s.group) * s.headDim,

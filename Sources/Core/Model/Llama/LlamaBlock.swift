@@ -37,11 +37,13 @@ enum LlamaBlock {
     }
 
     /// The attention stage up to its output before `o`: norm, q/k/v, RoPE, the cache, and
-    /// attention into `a.attnOut` (probabilities in `a.probs`). Returns where the values are and
-    /// how many keys were attended, which a hook that replaces the pattern needs.
+    /// attention into `a.attnOut` (probabilities in `a.probs` when `keepProbs`, by default
+    /// `a.keepProbs`). Returns where the values are and how many keys were attended, which a hook
+    /// that replaces the pattern needs.
     @discardableResult
     static func attend(_ w: LlamaWeights, layer l: Int, _ a: LlamaBlockActivations, pos0: Int,
-                       cache: LayerKV?, rope: RopeTable) -> (values: UnsafeMutablePointer<Float>, ldv: Int, keys: Int) {
+                       cache: LayerKV?, rope: RopeTable, keepProbs: Bool? = nil)
+        -> (values: UnsafeMutablePointer<Float>, ldv: Int, keys: Int) {
         let c = w.config, p = w.layers[l], s = shape(c), T = a.T, C = c.dim, kv = c.kvDim
         RMSNorm.forward(a.input.p, w.pointer(p.attnNorm), rows: T, dim: C, eps: c.normEps,
                         out: a.xnAttn.p, rstd: a.rstdAttn.p)
@@ -57,7 +59,7 @@ enum LlamaBlock {
             keys = cache.keys; values = cache.values; ldkv = kv; Tk = pos0 + T
         }
         Attention.forward(s, q: a.qkv.p, ldq: s.qkvDim, keys: keys, values: values, ldkv: ldkv, rows: T,
-                          keys: Tk, pos0: pos0, probs: a.probs.p, out: a.attnOut.p)
+                          keys: Tk, pos0: pos0, probs: (keepProbs ?? a.keepProbs) ? a.probs.p : nil, out: a.attnOut.p)
         return (values, ldkv, Tk)
     }
 

@@ -43,7 +43,7 @@ public enum LlamaForward {
         guard (0..<c.layers).contains(layer) else {
             throw InstructEditError("attention: layer \(layer) is out of range (the model has layers 0..<\(c.layers))")
         }
-        let a = LlamaBlockActivations(c, rows: T)
+        let a = LlamaBlockActivations(c, rows: T, keepProbs: true)
         try runBlocks(w, tokens: tokens, 0..<(layer + 1), a)
         return Tensor(shape: [c.heads, T, T], data: a.probs.array)
     }

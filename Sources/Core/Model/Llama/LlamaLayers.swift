@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import Synchronization
 
@@ -113,29 +114,45 @@ struct AttentionShape {
 }
 
 enum Attention {
+    /// Query rows per block. A block attends to the keys its last row sees, so the masked half is
+    /// skipped to within one block, and the scores of a block ((group · blockRows, keys) floats)
+    /// are all the scratch the pass needs, which keeps memory linear in the sequence length.
+    static let blockRows = 32
+
     /// Query row t sits at position pos0 + t and sees keys 0...pos0 + t.
-    /// q (T, dim) rows `ldq` apart; keys and values (Tk, kvDim) rows `ldkv` apart
-    /// → probs (H, T, Tk), out (T, dim).
+    /// q (T, dim) rows `ldq` apart; keys and values (Tk, kvDim) rows `ldkv` apart → out (T, dim), and
+    /// the probabilities (H, T, Tk) into `probs` when given (zero above the diagonal).
+    ///
+    /// The query heads that share a key/value head go through one product together: for each row t
+    /// their q vectors are adjacent, so a block of rows packs into a (group · rows, headDim) matrix.
     static func forward(_ s: AttentionShape, q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>,
                         values: UnsafePointer<Float>, ldkv: Int, rows T: Int, keys Tk: Int, pos0: Int,
-                        probs: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
-        for h in 0..<s.heads {
-            let g = h / s.group, p = probs + h * T * Tk
-            // scores (T, Tk) = q_h k_gᵀ / sqrt(hd)
-            gemm(transB: true, T, Tk, s.headDim, q + h * s.headDim, lda: ldq, keys + g * s.headDim,
-                 ldb: ldkv, p, ldc: Tk, alpha: s.scale)
-            for t in 0..<T {
-                let row = p + t * Tk, seen = pos0 + t + 1
-                var m = -Float.infinity
-                for j in 0..<seen { m = max(m, row[j]) }
-                var sum: Float = 0
-                for j in 0..<seen { let e = Foundation.exp(row[j] - m); row[j] = e; sum += e }
-                let inv = 1 / sum
-                for j in 0..<seen { row[j] *= inv }
-                for j in seen..<Tk { row[j] = 0 }
+                        probs: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
+        let G = s.group, hd = s.headDim, B = min(T, blockRows), width = G * hd
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: G * B * Tk)
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: G * B * hd)
+        defer { scores.deallocate(); packed.deallocate() }
+        for g in 0..<s.kvHeads {
+            let kg = keys + g * hd, vg = values + g * hd
+            for t0 in stride(from: 0, to: T, by: B) {
+                let t1 = min(T, t0 + B), rows = (t1 - t0) * G, seen = pos0 + t1
+                // packed row (t − t0)·G + i is query head g·G + i of row t
+                for t in t0..<t1 { (packed + (t - t0) * width).update(from: q + t * ldq + g * width, count: width) }
+                // scores (rows, seen) = q kᵀ / sqrt(hd), then a softmax over the keys each row sees
+                gemm(transB: true, rows, seen, hd, packed, lda: hd, kg, ldb: ldkv, scores, ldc: seen, alpha: s.scale)
+                for r in 0..<rows {
+                    let t = t0 + r / G, row = scores + r * seen
+                    ie_softmax(row, Int32(pos0 + t + 1), Int32(seen))
+                    if let probs {
+                        let dst = probs + ((g * G + r % G) * T + t) * Tk
+                        dst.update(from: row, count: seen)
+                        (dst + seen).update(repeating: 0, count: Tk - seen)
+                    }
+                }
+                // out (rows, hd) = probs (rows, seen) v (seen, hd), back to the heads' columns
+                gemm(rows, hd, seen, scores, lda: seen, vg, ldb: ldkv, packed, ldc: hd)
+                for t in t0..<t1 { (out + t * s.dim + g * width).update(from: packed + (t - t0) * width, count: width) }
             }
-            // out_h (T, hd) = probs (T, Tk) v_g (Tk, hd)
-            gemm(T, s.headDim, Tk, p, lda: Tk, values + g * s.headDim, ldb: ldkv, out + h * s.headDim, ldc: s.dim)
         }
     }
 
@@ -171,11 +188,8 @@ enum Attention {
 enum SwiGLU {
     static func forward(gateUp: UnsafePointer<Float>, act: UnsafeMutablePointer<Float>, rows T: Int, ffn F: Int) {
         for t in 0..<T {
-            let gate = gateUp + t * 2 * F, up = gate + F, a = act + t * F
-            for i in 0..<F {
-                let g = gate[i]
-                a[i] = g / (1 + Foundation.exp(-g)) * up[i]
-            }
+            let gate = gateUp + t * 2 * F
+            ie_swiglu_forward(gate, gate + F, act + t * F, Int32(F))
         }
     }
 
@@ -184,13 +198,8 @@ enum SwiGLU {
     static func backward(dact: UnsafePointer<Float>, gateUp: UnsafePointer<Float>,
                          dgateUp: UnsafeMutablePointer<Float>, rows T: Int, ffn F: Int) {
         for t in 0..<T {
-            let gate = gateUp + t * 2 * F, up = gate + F, da = dact + t * F
-            let dgate = dgateUp + t * 2 * F, dup = dgate + F
-            for i in 0..<F {
-                let g = gate[i], sig = 1 / (1 + Foundation.exp(-g))
-                dgate[i] = da[i] * up[i] * sig * (1 + g * (1 - sig))
-                dup[i] = da[i] * g * sig
-            }
+            let gate = gateUp + t * 2 * F, dgate = dgateUp + t * 2 * F
+            ie_swiglu_backward(dact + t * F, gate, gate + F, dgate, dgate + F, Int32(F))
         }
     }
 }

@@ -43,7 +43,8 @@ public enum LlamaTraining {
         guard x.count == T * c.dim else {
             throw InstructEditError("forward: the residual has \(x.count) values; \(T) tokens × dim \(c.dim) = \(T * c.dim) expected")
         }
-        let blocks = (start..<c.layers).map { _ in LlamaBlockActivations(c, rows: T) }
+        // The backward reads each block's attention probabilities.
+        let blocks = (start..<c.layers).map { _ in LlamaBlockActivations(c, rows: T, keepProbs: true) }
         let last = FloatBuffer(T * c.dim)
         let first = blocks.first?.input ?? last
         x.withUnsafeBufferPointer { first.p.update(from: $0.baseAddress!, count: x.count) }
