@@ -1,6 +1,7 @@
 import CKernels
 import Foundation
 import XCTest
+@testable import Core
 
 /// The vectorised exp, softmax and SwiGLU of CKernels (vecmath.c): accuracy against Double, the
 /// special values, and the same bits from the AVX2 and the portable path.
@@ -102,10 +103,14 @@ final class VectorMathTests: XCTestCase {
         ie_swiglu_forward(g, u, &act, Int32(n))
         ie_swiglu_backward(da, g, u, &dg, &du, Int32(n))
         for i in 0..<n {
-            let gd = Double(g[i]), sig = 1 / (1 + Foundation.exp(-gd))
-            XCTAssertEqual(Double(act[i]), gd * sig * Double(u[i]), accuracy: 1e-6 * max(1, abs(gd)), "act \(i)")
-            XCTAssertEqual(Double(dg[i]), Double(da[i]) * Double(u[i]) * sig * (1 + gd * (1 - sig)), accuracy: 1e-6 * max(1, abs(gd)), "dgate \(i)")
-            XCTAssertEqual(Double(du[i]), Double(da[i]) * gd * sig, accuracy: 1e-6 * max(1, abs(gd)), "dup \(i)")
+            let gd = Double(g[i]), ud = Double(u[i]), dad = Double(da[i])
+            let sig = 1 / (1 + Foundation.exp(-gd)), tolerance = 1e-6 * max(1, abs(gd))
+            let wantAct: Double = gd * sig * ud
+            let wantGate: Double = dad * ud * sig * (1 + gd * (1 - sig))
+            let wantUp: Double = dad * gd * sig
+            XCTAssertEqual(Double(act[i]), wantAct, accuracy: tolerance, "act \(i)")
+            XCTAssertEqual(Double(dg[i]), wantGate, accuracy: tolerance, "dgate \(i)")
+            XCTAssertEqual(Double(du[i]), wantUp, accuracy: tolerance, "dup \(i)")
         }
     }
 }
