@@ -23,9 +23,9 @@ void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, in
 
 /// y[i] = exp(x[i]) (x and y may be the same array). Range reduction by ln 2 in two parts, a degree-7
 /// polynomial, and the power of two applied in two steps so that results in the subnormal range
-/// round once. Within 2 ulp of the correctly rounded value for normal results (LinearKernelTests
-/// states the bound it checks); exp(−inf) = 0, exp(+inf) = +inf, NaN stays NaN, 0 below about −103.9
-/// and +inf above about 88.72.
+/// round once. For normal results within 2 ulp of exp computed in Double (VectorMathTests checks 2;
+/// it measures about 1.01 ulp, relative error 8.2e-8); exp(−inf) = 0, exp(+inf) = +inf, NaN stays
+/// NaN, 0 below about −103.9 and +inf above about 88.72.
 void ie_exp(const float *x, float *y, int n);
 
 /// In place: x[0..<n] ← softmax(x[0..<n]) (max subtracted; the sum accumulated in eight lanes in
