@@ -143,7 +143,9 @@ static void softmax_portable(float *x, int n) {
     for (i = 0; i < n; i++) x[i] *= inv;
 }
 
-void ie_softmax(float *x, int n, int len) {
+void ie_softmax(float *x, int n, int len, float scale) {
+    if (scale != 1)
+        for (int i = 0; i < n; i++) x[i] *= scale;   // exact for a power of two, such as 1/sqrt(64)
 #if IE_X86
     if (ie_kernel_path() != IE_PATH_PORTABLE) softmax_avx2(x, n);
     else

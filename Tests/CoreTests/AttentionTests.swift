@@ -63,7 +63,10 @@ final class AttentionTests: XCTestCase {
         Case(heads: 4, kvHeads: 2, headDim: 8, T: 1, pos0: 19), Case(heads: 9, kvHeads: 3, headDim: 64, T: 32, pos0: 0),
         Case(heads: 9, kvHeads: 3, headDim: 64, T: 33, pos0: 0), Case(heads: 9, kvHeads: 3, headDim: 64, T: 100, pos0: 0),
         Case(heads: 9, kvHeads: 3, headDim: 64, T: 70, pos0: 45), Case(heads: 3, kvHeads: 3, headDim: 16, T: 65, pos0: 3),
-        Case(heads: 4, kvHeads: 1, headDim: 8, T: 1, pos0: 200),
+        Case(heads: 4, kvHeads: 1, headDim: 8, T: 1, pos0: 200), Case(heads: 2, kvHeads: 1, headDim: 72, T: 9, pos0: 2),
+        Case(heads: 6, kvHeads: 2, headDim: 12, T: 40, pos0: 0),
+        // enough work to share the blocks among threads
+        Case(heads: 9, kvHeads: 3, headDim: 64, T: 300, pos0: 0),
     ]
 
     /// Random q (T, QKV-wide rows, q first) and keys/values as a cache (Tk, kvDim) each.
@@ -123,6 +126,21 @@ final class AttentionTests: XCTestCase {
         for (n, c) in Self.cases.enumerated() {
             let x = inputs(c, seed: 200 + UInt64(n))
             XCTAssertEqual(run(c, x, keepProbs: true).out.map(\.bitPattern), run(c, x, keepProbs: false).out.map(\.bitPattern), "\(c)")
+        }
+    }
+
+    /// Every kernel the attention uses gives the same bits on the portable and the AVX2 path.
+    func testThePortablePathGivesTheSameBits() throws {
+        guard ie_kernel_path_supported() >= IE_PATH_AVX2 else { throw XCTSkip("this CPU has no AVX2: only the portable path runs") }
+        defer { _ = ie_set_kernel_path(-1) }
+        for (n, c) in Self.cases.enumerated() {
+            let x = inputs(c, seed: 400 + UInt64(n))
+            _ = ie_set_kernel_path(Int32(IE_PATH_AVX2))
+            let vector = run(c, x, keepProbs: true)
+            _ = ie_set_kernel_path(Int32(IE_PATH_PORTABLE))
+            let portable = run(c, x, keepProbs: true)
+            XCTAssertEqual(vector.out.map(\.bitPattern), portable.out.map(\.bitPattern), "out, \(c)")
+            XCTAssertEqual(vector.probs.map(\.bitPattern), portable.probs.map(\.bitPattern), "probs, \(c)")
         }
     }
 

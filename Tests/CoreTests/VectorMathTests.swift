@@ -66,11 +66,13 @@ final class VectorMathTests: XCTestCase {
         let da = gate.map { 1 - $0 * 0.1 }
         func all() -> [[Float]] {
             var s = Array(x[0..<1000]).map { $0 / 10 }
-            ie_softmax(&s, 997, 1000)
+            ie_softmax(&s, 997, 1000, 0.125)
             var act = [Float](repeating: 0, count: gate.count), dg = act, du = act
             ie_swiglu_forward(gate, up, &act, Int32(gate.count))
             ie_swiglu_backward(da, gate, up, &dg, &du, Int32(gate.count))
-            return [exp(x), s, act, dg, du]
+            var pv = [Float](repeating: 0, count: 6 * 76)
+            ie_attend_values(up, 6, 100, 90, 2, gate, 76, 76, &pv, 76)
+            return [exp(x), s, act, dg, du, pv]
         }
         _ = ie_set_kernel_path(Int32(IE_PATH_PORTABLE))
         let portable = all()
@@ -85,12 +87,34 @@ final class VectorMathTests: XCTestCase {
     func testSoftmaxMatchesDouble() {
         var rng = SeededRandom(seed: 10)
         for n in [1, 7, 8, 9, 64, 257, 4000] {
-            let x = (0..<n).map { _ in Float(rng.nextUnit() * 30 - 15) }
-            var y = x + [5, 5, 5]
-            ie_softmax(&y, Int32(n), Int32(n + 3))
-            let m = Double(x.max()!), e = x.map { Foundation.exp(Double($0) - m) }, s = e.reduce(0, +)
-            for i in 0..<n { XCTAssertEqual(Double(y[i]), e[i] / s, accuracy: 1e-6 * max(e[i] / s, 1e-3), "n \(n) at \(i)") }
-            XCTAssertEqual(Array(y[n...]), [0, 0, 0], "past n: zero")
+            for scale: Float in [1, 0.37] {
+                let x = (0..<n).map { _ in Float(rng.nextUnit() * 30 - 15) }
+                var y = x + [5, 5, 5]
+                ie_softmax(&y, Int32(n), Int32(n + 3), scale)
+                let scaled = x.map { Double($0 * scale) }
+                let m = scaled.max()!, e = scaled.map { Foundation.exp($0 - m) }, s = e.reduce(0, +)
+                for i in 0..<n { XCTAssertEqual(Double(y[i]), e[i] / s, accuracy: 1e-6 * max(e[i] / s, 1e-3), "n \(n) scale \(scale) at \(i)") }
+                XCTAssertEqual(Array(y[n...]), [0, 0, 0], "past n: zero")
+            }
+        }
+    }
+
+    /// out = P V over the keys each row sees, for head sizes that use 1-8 vector registers and a
+    /// scalar tail.
+    func testAttendValuesMatchesDouble() {
+        var rng = SeededRandom(seed: 15)
+        for hd in [4, 8, 12, 64, 72, 136] {
+            let (rows, seen, group, first, ldv) = (7, 40, 3, 30, hd + 5)
+            let p = (0..<(rows * seen)).map { _ in Float(rng.nextUnit()) }, v = (0..<(seen * ldv)).map { _ in Float(rng.nextUnit() * 2 - 1) }
+            var out = [Float](repeating: .nan, count: rows * hd)
+            ie_attend_values(p, Int32(rows), Int32(seen), Int32(first), Int32(group), v, Int32(ldv), Int32(hd), &out, Int32(hd))
+            for r in 0..<rows {
+                for c in 0..<hd {
+                    var want = 0.0
+                    for j in 0..<(first + r / group) { want += Double(p[r * seen + j]) * Double(v[j * ldv + c]) }
+                    XCTAssertEqual(Double(out[r * hd + c]), want, accuracy: 1e-5, "hd \(hd) at (\(r), \(c))")
+                }
+            }
         }
     }
 

@@ -28,9 +28,20 @@ void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, in
 /// NaN, 0 below about −103.9 and +inf above about 88.72.
 void ie_exp(const float *x, float *y, int n);
 
-/// In place: x[0..<n] ← softmax(x[0..<n]) (max subtracted; the sum accumulated in eight lanes in
-/// index order, summed in a fixed tree), and x[n..<len] ← 0. Needs n ≥ 1.
-void ie_softmax(float *x, int n, int len);
+/// In place: x[0..<n] ← softmax(scale · x[0..<n]) (max subtracted; the sum accumulated in eight lanes
+/// in index order, summed in a fixed tree), and x[n..<len] ← 0. Needs n ≥ 1.
+void ie_softmax(float *x, int n, int len, float scale);
+
+/// The value product of causal attention: out[r·ldo + c] = Σ_{j < n_r} p[r·ldp + j]·v[j·ldv + c] for
+/// r < rows, c < hd, where row r sees n_r = first + r / group keys (the query heads of one key/value
+/// head are `group` adjacent rows). Each output is accumulated from zero with fused multiply-adds
+/// in key order, on every path.
+void ie_attend_values(const float *p, int rows, int ldp, int first, int group, const float *v, int ldv, int hd,
+                      float *out, int ldo);
+
+/// `ie_linear_forward` with the rows of W `ldw` apart (keys in a cache or a fused q | k | v row).
+void ie_linear_forward_ldw(const float *x, int T, int K, int ldx, const float *w, int ldw, int n0, int n1,
+                           float *y, int ldy, float beta);
 
 /// act[i] = silu(gate[i])·up[i], silu(g) = g / (1 + exp(−g)).
 void ie_swiglu_forward(const float *gate, const float *up, float *act, int n);

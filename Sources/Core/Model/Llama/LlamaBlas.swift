@@ -87,7 +87,8 @@ enum Linear {
     }
 }
 
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+/// A value handed to the threads of `DispatchQueue.concurrentPerform` whose parts write disjoint memory.
+struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }

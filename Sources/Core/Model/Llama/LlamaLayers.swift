@@ -1,5 +1,6 @@
 import CBLAS
 import CKernels
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -116,8 +117,10 @@ struct AttentionShape {
 enum Attention {
     /// Query rows per block. A block attends to the keys its last row sees, so the masked half is
     /// skipped to within one block, and the scores of a block ((group · blockRows, keys) floats)
-    /// are all the scratch the pass needs, which keeps memory linear in the sequence length.
+    /// are all the scratch a thread needs, which keeps memory linear in the sequence length.
     static let blockRows = 32
+    /// Below this many multiply-adds one thread is faster than waking a second.
+    static let parallelWork = 1 << 20
 
     /// Query row t sits at position pos0 + t and sees keys 0...pos0 + t.
     /// q (T, dim) rows `ldq` apart; keys and values (Tk, kvDim) rows `ldkv` apart → out (T, dim), and
@@ -125,35 +128,58 @@ enum Attention {
     ///
     /// The query heads that share a key/value head go through one product together: for each row t
     /// their q vectors are adjacent, so a block of rows packs into a (group · rows, headDim) matrix.
+    /// The blocks (one key/value head × one block of rows) are independent and shared among the
+    /// cores; their products are the C kernels' (`ie_linear_forward_ldw`, `ie_attend_values`),
+    /// which, unlike many small sgemm calls, leave no BLAS threads spinning beside them.
     static func forward(_ s: AttentionShape, q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>,
                         values: UnsafePointer<Float>, ldkv: Int, rows T: Int, keys Tk: Int, pos0: Int,
                         probs: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>) {
-        let G = s.group, hd = s.headDim, B = min(T, blockRows), width = G * hd
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: G * B * Tk)
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: G * B * hd)
-        defer { scores.deallocate(); packed.deallocate() }
-        for g in 0..<s.kvHeads {
-            let kg = keys + g * hd, vg = values + g * hd
-            for t0 in stride(from: 0, to: T, by: B) {
-                let t1 = min(T, t0 + B), rows = (t1 - t0) * G, seen = pos0 + t1
-                // packed row (t − t0)·G + i is query head g·G + i of row t
-                for t in t0..<t1 { (packed + (t - t0) * width).update(from: q + t * ldq + g * width, count: width) }
-                // scores (rows, seen) = q kᵀ / sqrt(hd), then a softmax over the keys each row sees
-                gemm(transB: true, rows, seen, hd, packed, lda: hd, kg, ldb: ldkv, scores, ldc: seen, alpha: s.scale)
-                for r in 0..<rows {
-                    let t = t0 + r / G, row = scores + r * seen
-                    ie_softmax(row, Int32(pos0 + t + 1), Int32(seen))
-                    if let probs {
-                        let dst = probs + ((g * G + r % G) * T + t) * Tk
-                        dst.update(from: row, count: seen)
-                        (dst + seen).update(repeating: 0, count: Tk - seen)
-                    }
-                }
-                // out (rows, hd) = probs (rows, seen) v (seen, hd), back to the heads' columns
-                gemm(rows, hd, seen, scores, lda: seen, vg, ldb: ldkv, packed, ldc: hd)
-                for t in t0..<t1 { (out + t * s.dim + g * width).update(from: packed + (t - t0) * width, count: width) }
+        let B = min(T, blockRows), blocks = (T + B - 1) / B, items = s.kvHeads * blocks
+        // multiply-adds of the two products: the (T, pos0 + T) rectangle less about its masked half
+        let work = 2 * s.heads * T * (pos0 + (T + 1) / 2) * s.headDim
+        let parts = work < parallelWork ? 1 : min(Linear.cores, items)
+        let args = UncheckedSendable((q, keys, values, probs, out))  // each block writes its own rows and columns
+        let run: @Sendable (Int) -> Void = { part in
+            let (q, keys, values, probs, out) = args.value
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: s.group * B * Tk)
+            let packed = UnsafeMutablePointer<Float>.allocate(capacity: s.group * B * s.headDim)
+            defer { scores.deallocate(); packed.deallocate() }
+            // interleaved, since later blocks see more keys
+            for item in stride(from: part, to: items, by: parts) {
+                block(s, g: item / blocks, t0: item % blocks * B, B: B, q: q, ldq: ldq, keys: keys, values: values,
+                      ldkv: ldkv, rows: T, keys: Tk, pos0: pos0, probs: probs, out: out, scores: scores, packed: packed)
             }
         }
+        if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+    }
+
+    /// Query rows t0..<t0 + B (fewer at the end) of the query heads of key/value head g; scores
+    /// (group · B, Tk) and packed (group · B, headDim) are scratch.
+    private static func block(_ s: AttentionShape, g: Int, t0: Int, B: Int, q: UnsafePointer<Float>, ldq: Int,
+                              keys: UnsafePointer<Float>, values: UnsafePointer<Float>, ldkv: Int, rows T: Int,
+                              keys Tk: Int, pos0: Int, probs: UnsafeMutablePointer<Float>?,
+                              out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
+                              packed: UnsafeMutablePointer<Float>) {
+        let G = s.group, hd = s.headDim, width = G * hd
+        let t1 = min(T, t0 + B), rows = (t1 - t0) * G, seen = pos0 + t1
+        // packed row (t − t0)·G + i is query head g·G + i of row t
+        for t in t0..<t1 { (packed + (t - t0) * width).update(from: q + t * ldq + g * width, count: width) }
+        // scores (rows, seen) = q kᵀ, then a softmax of scores / sqrt(hd) over the keys each row sees
+        ie_linear_forward_ldw(packed, Int32(rows), Int32(hd), Int32(hd), keys + g * hd, Int32(ldkv), 0, Int32(seen),
+                              scores, Int32(seen), 0)
+        for r in 0..<rows {
+            let t = t0 + r / G, row = scores + r * seen
+            ie_softmax(row, Int32(pos0 + t + 1), Int32(seen), s.scale)
+            if let probs {
+                let dst = probs + ((g * G + r % G) * T + t) * Tk
+                dst.update(from: row, count: seen)
+                (dst + seen).update(repeating: 0, count: Tk - seen)
+            }
+        }
+        // out (rows, hd) = probs v over the keys each row sees, back to the heads' columns
+        ie_attend_values(scores, Int32(rows), Int32(seen), Int32(pos0 + t0 + 1), Int32(G), values + g * hd, Int32(ldkv),
+                         Int32(hd), packed, Int32(hd))
+        for t in t0..<t1 { (out + t * s.dim + g * width).update(from: packed + (t - t0) * width, count: width) }
     }
 
     /// Backward of `forward` with pos0 = 0 and Tk = T, q | k | v fused in rows of `qkv` (T, QKV).
