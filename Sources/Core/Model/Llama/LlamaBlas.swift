@@ -28,8 +28,8 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 /// The three products of a linear layer y = x Wᵀ with x (T, in), W (out, in), y (T, out).
 ///
 /// The forward product of two or more rows is our own kernel (CKernels, `ie_linear_forward`): tiles
-/// of four weight rows × three rows of x in AVX2 registers, W read once per block of x, the output
-/// rows split over the cores. On the 2-core development machine it is faster than OpenBLAS 0.3.21's
+/// of four weight rows (eight with AVX-512) × three rows of x in vector registers, W read once per
+/// block of x, the output rows split over the cores. On the 2-core development machine it is faster than OpenBLAS 0.3.21's
 /// sgemm from 3 to 256 rows and equal at 1024 (`Scripts/bench/linear_kernels.c`, RESULTS.md
 /// "Speed"), and each output is the same bits whatever the number of rows. One row stays with
 /// sgemv, which is bound by reading W and reads it faster.

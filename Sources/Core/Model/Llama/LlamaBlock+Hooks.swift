@@ -1,7 +1,8 @@
 /// The block forward with hook points (`ActivationHooks`), for inference passes that have hooks.
 /// It computes what `LlamaBlock.forward` computes, in the same order and with the same calls, so a
 /// hook that changes nothing leaves every output bit the same; only the activations the hooks ask
-/// for cost extra work (attn_out and mlp_out each one more product).
+/// for cost extra work (attn_out and mlp_out each one more product; the pattern, a (heads, T, keys)
+/// buffer that attention otherwise never fills).
 extension LlamaBlock {
     static func forward(_ w: LlamaWeights, layer l: Int, _ a: LlamaBlockActivations, pos0: Int = 0,
                         cache: LayerKV? = nil, rope: RopeTable, out: UnsafeMutablePointer<Float>,
