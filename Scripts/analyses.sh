@@ -18,6 +18,6 @@ train e4-counterfact counterfact & a=$!; train e4-recent recent & b=$!; wait_all
 train e4-convsent convsent & a=$!; train e5-cf-recent counterfact,recent & b=$!; wait_all "$a" "$b"
 mkdir -p Examples/reports
 for example in quickstart instructions evaluate probe_edit e4_single_task e5_task_scaling e6_directions; do
-  INSTRUCTEDIT_RUNS="$runs" INSTRUCTEDIT_N="$n" INSTRUCTEDIT_EDITOR="$runs/e1-instruct/best.ckpt" \
+  INSTRUCTEDIT_RUNS="$runs" INSTRUCTEDIT_N="$n" INSTRUCTEDIT_EDITOR="$runs/e1-instruct/last.ckpt" \
     "$bin" notebook "Examples/$example.lua" -o "Examples/reports/$example.md"
 done

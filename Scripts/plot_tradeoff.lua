@@ -27,5 +27,5 @@ while arg[i] do
 end
 plot.scatter{x = xs, y = ys, labels = groups, point_labels = names, size = 6,
              title = "Reliability against Locality (val split, n = 50 per task)",
-             xlabel = "Locality", ylabel = "Reliability", xlim = {40, 100}, ylim = {40, 100}, path = out}
+             xlabel = "Locality", ylabel = "Reliability", xlim = {45, 100}, ylim = {60, 100}, path = out}
 print("wrote " .. out .. ".svg and .png")

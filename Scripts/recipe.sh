@@ -2,6 +2,6 @@
 # one place so reproduce.sh, analyses.sh and ship_editors.sh cannot drift. Why each value: RESULTS.md,
 # "Locality: what moved the curve".
 training_tasks=counterfact,recent,convsent
-recipe=(--steps "${STEPS:-300}" --accumulation 2 --rank 128
+recipe=(--steps "${STEPS:-1250}" --accumulation 2 --rank 128
         --lr 1e-4 --alpha-lr 1e-5 --c-edit 1 --c-loc 5 --locality own,neighbour,unrelated
         --validate-every 50 --validation-size 10 --patience 100 --save-every 25 --seed 0)

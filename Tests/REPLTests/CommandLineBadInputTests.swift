@@ -37,7 +37,7 @@ final class CommandLineBadInputTests: BinaryTestCase {
 
     func testEverySubcommandHasHelpWithDefaults() throws {
         for (sub, flags) in [("notebook", ["-o, --output <report.md>"]),
-                             ("train", ["--out <DIR>", "--instruct/--no-instruct", "--steps <steps>", "(default: 300)",
+                             ("train", ["--out <DIR>", "--instruct/--no-instruct", "--steps <steps>", "(default: 1250)",
                                         "--accumulation", "--rank <rank>", "(default: 128)", "--lr", "--alpha-lr", "--c-edit",
                                         "--c-loc", "--validate-every", "--validation-size", "--patience", "--save-every",
                                         "--train-limit", "--seed", "--tasks <a,b>", "--model"]),

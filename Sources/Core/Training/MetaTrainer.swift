@@ -228,7 +228,8 @@ public final class MetaTrainer {
             lLoc += kl / Float(locality.count)
             locPasses.append((trace, l.tf.positions, d))
         }
-        guard lEdit.isFinite, lLoc.isFinite else { return (lEdit, lLoc) }
+        // Validation (scale 0) needs only the losses: no backward.
+        guard lEdit.isFinite, lLoc.isFinite, scale != 0 else { return (lEdit, lLoc) }
         let cq = config.cEdit * scale, cl = config.cLoc * scale / Float(max(locality.count, 1))
         for i in dQ.indices { dQ[i] *= cq }
         let sink = grads.sink

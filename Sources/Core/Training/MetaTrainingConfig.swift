@@ -4,7 +4,7 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
     public var tasks: [String] = ["counterfact", "recent", "convsent"]
     public var instruct = true
     /// Optimiser steps at most (early stopping may end sooner).
-    public var steps = 300
+    public var steps = 1250
     /// Edits whose gradients are accumulated into one optimiser step.
     public var accumulation = 2
     public var editorLearningRate: Float = 1e-4
