@@ -7,7 +7,7 @@
 -- tasks with instructions (InstructEdit, the last row) does well everywhere.
 --
 -- Settings from the environment: `INSTRUCTEDIT_RUNS` (a folder with `e4-counterfact/`,
--- `e4-recent/`, `e4-convsent/`, `e1-instruct/`, each holding `best.ckpt`, as written by
+-- `e4-recent/`, `e4-convsent/`, `e1-instruct/`, each holding `last.ckpt`, as written by
 -- `instructedit train`), `INSTRUCTEDIT_N` (test records per task, default 20),
 -- `INSTRUCTEDIT_MODEL` (default model otherwise).
 
@@ -18,10 +18,10 @@ runs = os.getenv("INSTRUCTEDIT_RUNS") or "runs"
 tasks = {"counterfact", "recent", "convsent"}
 print(m)
 
--- An editor from runs/<name>/best.ckpt, or the FT-L baseline standing in for it (said aloud).
+-- An editor from runs/<name>/last.ckpt, or the FT-L baseline standing in for it (said aloud).
 stand_in = nil
 function run_editor(name)
-  local path = runs .. "/" .. name .. "/best.ckpt"
+  local path = runs .. "/" .. name .. "/last.ckpt"
   local file = io.open(path, "rb")
   if file then
     file:close()

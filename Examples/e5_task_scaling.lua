@@ -7,7 +7,7 @@
 -- model, FT-L, and the 3-task editor trained without instructions.
 --
 -- Settings from the environment: `INSTRUCTEDIT_RUNS` (a folder with `e4-counterfact/`,
--- `e5-cf-recent/`, `e1-instruct/`, `e1-no-instruct/`, each holding `best.ckpt`),
+-- `e5-cf-recent/`, `e1-instruct/`, `e1-no-instruct/`, each holding `last.ckpt`),
 -- `INSTRUCTEDIT_N` (ZsRE test records, default 20), `INSTRUCTEDIT_MODEL`.
 
 -- %%
@@ -18,7 +18,7 @@ print(m)
 
 ft = editor.ft({steps = 10})
 function run_editor(name)
-  local path = runs .. "/" .. name .. "/best.ckpt"
+  local path = runs .. "/" .. name .. "/last.ckpt"
   local file = io.open(path, "rb")
   if file then
     file:close()

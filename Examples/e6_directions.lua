@@ -12,8 +12,8 @@
 -- inputs; "without" the editor trained without (`e1-no-instruct`) on plain inputs. A third
 -- setting, the instruction-trained editor on plain inputs, separates the effect of the instruction
 -- text from that of the training. Settings from
--- the environment: `INSTRUCTEDIT_RUNS` (folder with `e1-instruct/best.ckpt` and
--- `e1-no-instruct/best.ckpt`; an untrained MEND editor stands in for a missing one),
+-- the environment: `INSTRUCTEDIT_RUNS` (folder with `e1-instruct/last.ckpt` and
+-- `e1-no-instruct/last.ckpt`; an untrained MEND editor stands in for a missing one),
 -- `INSTRUCTEDIT_N` (edits per task, default 20), `INSTRUCTEDIT_MODEL`.
 
 -- %%
@@ -26,7 +26,7 @@ print(m)
 print("inner weight: " .. weight)
 
 function run_editor(name)
-  local path = runs .. "/" .. name .. "/best.ckpt"
+  local path = runs .. "/" .. name .. "/last.ckpt"
   local file = io.open(path, "rb")
   if file then
     file:close()

@@ -24,7 +24,7 @@ final class ExamplesTests: BinaryTestCase {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let editor = try MENDEditor(config: MENDConfig(innerWeights: targets.params.map(MENDConfig.InnerWeight.init), rank: 8))
             try EditorCheckpoint(model: model.editorIdentity, editor: editor)
-                .write(to: folder.appendingPathComponent("best.ckpt").path)
+                .write(to: folder.appendingPathComponent("last.ckpt").path)
         }
         return ["INSTRUCTEDIT_MODEL": modelPath, "INSTRUCTEDIT_N": "3", "INSTRUCTEDIT_RUNS": runs.path]
     }
@@ -85,7 +85,7 @@ final class ExamplesTests: BinaryTestCase {
     }
 
     func testQuickstartWithEditorCheckpoint() throws {
-        let checkpoint = directory.appendingPathComponent("runs/e1-instruct/best.ckpt").path
+        let checkpoint = directory.appendingPathComponent("runs/e1-instruct/last.ckpt").path
         let report = try render("quickstart", extra: ["INSTRUCTEDIT_EDITOR": checkpoint])
         XCTAssertFalse(report.contains("\nno $INSTRUCTEDIT_EDITOR: using the FT-L baseline"), report)
         XCTAssertTrue(report.contains("MEND editor"), report)
