@@ -40,4 +40,3 @@ const char *ie_kernel_path_name(void) {
 }
 
 int ie_kernels_vectorised(void) { return ie_kernel_path() != IE_PATH_PORTABLE; }
-void ie_use_portable(int on) { forced = on ? IE_PATH_PORTABLE : -1; }

@@ -28,8 +28,8 @@ enum EvalModule: LuaModule {
 
             let records = try testRecords(args, 3, options: o)
             let editor = try ed?.editor(for: m)
-            let scorer = ModelScorer(model: m.model, lowestEditedBlock: try Core.Evaluator.cacheBlock(for: editor, on: m.model))
-            if o.instruct { try scorer.addInstructionPrefixes(tasks: Array(Set(records.map(\.task))).sorted()) }
+            let scorer = try ModelScorer(model: m.model, editor: editor,
+                                         instructionTasks: o.instruct ? Array(Set(records.map(\.task))).sorted() : [])
             let label = Set(records.map(\.task)).count == 1 ? records[0].task : Array(Set(records.map(\.task))).sorted().joined(separator: "+")
             let progress = ProgressLine(title: "eval \(label) · \(name ?? editor?.method ?? "unedited")",
                                         enabled: !quiet && min(n, records.count) > 20)

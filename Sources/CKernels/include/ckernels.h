@@ -60,9 +60,7 @@ int ie_set_kernel_path(int path);
 /// "avx512", "avx2" or "portable": the path in use.
 const char *ie_kernel_path_name(void);
 
-/// 1 when a vector path is in use; `ie_use_portable(1)` switches to the portable path, 0 back to
-/// the widest (tests).
+/// 1 when a vector path is in use.
 int ie_kernels_vectorised(void);
-void ie_use_portable(int on);
 
 #endif

@@ -22,6 +22,13 @@ public final class ModelScorer: @unchecked Sendable {
         cache = ResidualCache(block: lowestEditedBlock)
     }
 
+    /// A scorer for `editor` (nil: the unedited model), caching below its lowest edited block and
+    /// sharing the instruction text of `instructionTasks` between inputs.
+    public convenience init(model: LanguageModel, editor: (any KnowledgeEditor)?, instructionTasks: [String]) throws {
+        self.init(model: model, lowestEditedBlock: try Evaluator.cacheBlock(for: editor, on: model))
+        try addInstructionPrefixes(tasks: instructionTasks)
+    }
+
     /// Shares the instruction text of `tasks`' descriptions between inputs (see `ResidualCache`).
     public func addInstructionPrefixes(tasks: [String]) throws {
         let set = try InstructionSet.builtIn()

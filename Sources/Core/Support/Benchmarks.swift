@@ -29,10 +29,10 @@ public enum Benchmarks {
         return 2 * Double(n * n * n) / best / 1e9
     }
 
-    /// Peak resident memory of this process, MB.
     /// The vector path the C kernels take on this CPU: "avx512", "avx2" or "portable".
     public static var vectorPath: String { String(cString: ie_kernel_path_name()) }
 
+    /// Peak resident memory of this process, MB.
     public static func peakRSSMegabytes() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

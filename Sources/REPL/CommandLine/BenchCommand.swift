@@ -64,7 +64,7 @@ struct BenchCommand: RunnableCommand {
             var body = r.map { "\"\($0.0)\": \(Self.format($0.1))" }
             let cpu = Self.cpu()
             body += [("cpu_model", cpu.model), ("cpu_flags", cpu.flags), ("vector_path", Benchmarks.vectorPath)]
-                .map { "\"\($0.0)\": \"\(Self.escape($0.1))\"" }
+                .map { "\"\($0.0)\": \(Self.jsonString($0.1))" }
             Console.out("{" + body.joined(separator: ", ") + "}")
             return 0
         } catch {
@@ -84,8 +84,7 @@ struct BenchCommand: RunnableCommand {
         var options = EvaluationOptions()
         options.n = evalRecords
         options.instruct = method.instruct
-        let scorer = ModelScorer(model: model, lowestEditedBlock: try Core.Evaluator.cacheBlock(for: method.editor, on: model))
-        try scorer.addInstructionPrefixes(tasks: ["zsre"])
+        let scorer = try ModelScorer(model: model, editor: method.editor, instructionTasks: ["zsre"])
         let result = try Core.Evaluator.run(model: model, editor: method.editor, records: records, options: options, scorer: scorer)
         return Double(records.count) / result.seconds
     }
@@ -104,15 +103,9 @@ struct BenchCommand: RunnableCommand {
         return (field("model name") ?? "unknown", flags.isEmpty ? "unknown" : flags.joined(separator: " "))
     }
 
-    static func escape(_ s: String) -> String {
-        s.unicodeScalars.map { c in
-            switch c {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case _ where c.value < 0x20: return String(format: "\\u%04x", c.value)
-            default: return String(c)
-            }
-        }.joined()
+    /// `s` as a JSON string literal.
+    static func jsonString(_ s: String) -> String {
+        (try? JSONSerialization.data(withJSONObject: s, options: .fragmentsAllowed)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 
     static func format(_ x: Double) -> String {
