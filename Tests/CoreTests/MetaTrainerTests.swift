@@ -119,4 +119,53 @@ final class MetaTrainerTests: XCTestCase {
             }
         }
     }
+
+    /// A run started from a trained editor begins with its networks, step sizes and statistics and
+    /// a fresh optimiser; an editor of another rank is refused with both ranks named.
+    func testInitStartsFromATrainedEditor() throws {
+        let m = try Self.tinyModel()
+        let first = try MetaTrainer(model: m, config: config(steps: 6), runDirectory: runFolder())
+        _ = try first.run()
+        var c = config(steps: 3)
+        c.initialEditor = first.lastPath
+        let continued = try MetaTrainer(model: m, config: c, runDirectory: runFolder())
+        XCTAssertEqual(continued.step, 0)
+        XCTAssertEqual(Array(continued.editor.parameters), Array(first.editor.parameters))
+        XCTAssertEqual(Array(continued.editor.stepSizes), Array(first.editor.stepSizes))
+        XCTAssertEqual(continued.editor.uStatistics, first.editor.uStatistics)
+        XCTAssertEqual(continued.editorAdam.step, 0)
+        let fresh = try MetaTrainer(model: m, config: config(steps: 3), runDirectory: runFolder())
+        XCTAssertNotEqual(Array(fresh.editor.parameters), Array(first.editor.parameters))
+        _ = try continued.run()
+        XCTAssertNotEqual(Array(continued.editor.parameters), Array(first.editor.parameters), "the continued run trains")
+
+        c.rank = 4
+        XCTAssertThrowsError(try MetaTrainer(model: m, config: c, runDirectory: runFolder())) {
+            XCTAssertTrue("\($0)".contains("rank-8") && "\($0)".contains("rank 4"), "\($0)")
+        }
+        c.rank = 8
+        c.initialEditor = runFolder() + "/missing.ckpt"
+        XCTAssertThrowsError(try MetaTrainer(model: m, config: c, runDirectory: runFolder()))
+    }
+
+    /// The schedules' factors, and a decayed run's optimiser ending at the last step's rate.
+    func testLearningRateDecay() throws {
+        typealias D = MetaTrainingConfig.LearningRateDecay
+        XCTAssertEqual(D.linear.factor(step: 0, of: 4), 1)
+        XCTAssertEqual(D.linear.factor(step: 3, of: 4), 0.25)
+        XCTAssertEqual(D.cosine.factor(step: 0, of: 4), 1)
+        XCTAssertEqual(D.cosine.factor(step: 2, of: 4), 0.5, accuracy: 1e-6)
+        XCTAssertEqual(D.cosine.factor(step: 4, of: 4), 0, accuracy: 1e-6)
+        let m = try Self.tinyModel()
+        var c = config(steps: 4)
+        c.lrDecay = .linear
+        let t = try MetaTrainer(model: m, config: c, runDirectory: runFolder())
+        _ = try t.run()
+        XCTAssertEqual(t.editorAdam.learningRate, c.editorLearningRate / 4, accuracy: 1e-12)
+        XCTAssertEqual(t.stepSizeAdam.learningRate, c.stepSizeLearningRate / 4, accuracy: 1e-12)
+        // Decayed and constant runs from the same start part after the first step.
+        let constant = try MetaTrainer(model: m, config: config(steps: 4), runDirectory: runFolder())
+        _ = try constant.run()
+        XCTAssertNotEqual(Array(constant.editor.parameters), Array(t.editor.parameters))
+    }
 }

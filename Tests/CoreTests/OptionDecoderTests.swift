@@ -39,5 +39,11 @@ final class OptionDecoderTests: XCTestCase {
         try OptionDecoder.decode(from: .table(["locality": .text("own,neighbour"), "alpha_lr": .text("0.001")])) { try config.update(from: $0) }
         XCTAssertEqual(config.locality, [.own, .neighbour])
         XCTAssertEqual(config.stepSizeLearningRate, 1e-3)
+        try OptionDecoder.decode(from: .table(["lr_decay": .text("cosine"), "init": .text("instructedit")])) { try config.update(from: $0) }
+        XCTAssertEqual(config.lrDecay, .cosine)
+        XCTAssertEqual(config.initialEditor, "instructedit")
+        XCTAssertThrowsError(try OptionDecoder.decode(from: .table(["lr_decay": .text("step")])) { try config.update(from: $0) }) {
+            XCTAssertTrue("\($0)".contains("lr_decay"), "\($0)")
+        }
     }
 }

@@ -8,7 +8,7 @@ enum TrainModule: LuaModule {
     static let summary = "Meta-training of MEND/InstructEdit editors."
 
     static func register(in module: LuaModuleBuilder) throws {
-        module.function("run", signature: "train.run({out=, model=, tasks={\"counterfact\",\"recent\",\"convsent\"}, instruct=true, steps=300, accumulation=2, rank=128, lr=1e-4, alpha_lr=1e-5, c_edit=1, c_loc=5, validate_every=50, validation_size=10, patience=100, save_every=25, clip=100, train_limit=, locality={\"own\",\"neighbour\",\"unrelated\"}, seed=0, quiet=false}) -> result, Editor",
+        module.function("run", signature: "train.run({out=, model=, tasks={\"counterfact\",\"recent\",\"convsent\"}, instruct=true, steps=1250, accumulation=2, rank=128, lr=1e-4, alpha_lr=1e-5, c_edit=1, c_loc=5, validate_every=50, validation_size=10, patience=100, save_every=25, clip=100, train_limit=, locality={\"own\",\"neighbour\",\"unrelated\"}, seed=0, lr_decay=, init=, quiet=false}) -> result, Editor",
                         summary: "Meta-trains an editor for the MLPs of the model's last three blocks (model: a Model, default model.load()) on the tasks' training splits, with task instructions unless instruct=false, writing best.ckpt, last.ckpt and log.jsonl into out. A run folder with a last.ckpt of the same settings is resumed. Shows step, loss, edit and locality losses, it/s and ETA on stderr; Ctrl-C saves and stops. Returns {ending=, steps=, best_validation_loss=, best=, last=, seconds=, steps_per_second=} and the trained editor (the best checkpoint).",
                         example: "r, ed = train.run({out=\"runs/small\", tasks={\"counterfact\"}, steps=200})") { args in
             // The Model is read apart; every other field decodes as `instructedit train`'s flags do.

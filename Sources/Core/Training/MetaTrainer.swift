@@ -76,6 +76,7 @@ public final class MetaTrainer {
             let mend = MENDConfig(innerWeights: targets.params.map(MENDConfig.InnerWeight.init), rank: config.rank,
                                   cEdit: config.cEdit, cLoc: config.cLoc, seed: config.seed)
             editor = try MENDEditor(config: mend)
+            if let source = config.initialEditor { try Self.start(editor, from: source, identity: identity) }
             editorAdam = Adam(count: editor.parameters.count, learningRate: config.editorLearningRate)
             stepSizeAdam = Adam(count: editor.stepSizes.count, learningRate: config.stepSizeLearningRate)
             random = SeededRandom(seed: config.seed)
@@ -96,6 +97,22 @@ public final class MetaTrainer {
     }
 
     private static let patienceKey = "validations_without_improvement"
+
+    /// Copies a trained editor's networks, step sizes and statistics into the new `editor` (same
+    /// model, inner weights and rank), so a run can continue it under another schedule.
+    static func start(_ editor: MENDEditor, from source: String, identity: EditorCheckpoint.ModelIdentity) throws {
+        let path = try ShippedEditors.resolve(source)
+        let trained = try EditorCheckpoint.read(from: path, expecting: identity).editor
+        guard trained.config.innerWeights == editor.config.innerWeights, trained.config.rank == editor.config.rank else {
+            let names = { (c: MENDConfig) in c.innerWeights.map(\.name).joined(separator: ", ") }
+            throw InstructEditError("train: --init \(source) is a rank-\(trained.config.rank) editor of \(names(trained.config)); "
+                                    + "this run builds rank \(editor.config.rank) for \(names(editor.config)) (set --rank to match)")
+        }
+        _ = editor.parameters.update(fromContentsOf: UnsafeBufferPointer(trained.parameters))
+        _ = editor.stepSizes.update(fromContentsOf: UnsafeBufferPointer(trained.stepSizes))
+        editor.uStatistics = trained.uStatistics
+        editor.deltaStatistics = trained.deltaStatistics
+    }
 
     /// A save killed mid-write (kill -9) leaves Foundation's hidden temporary beside the run.
     static func removeStaleTemporaries(in folder: String) {
@@ -247,6 +264,9 @@ public final class MetaTrainer {
         let buffers = [editor.parameterGradients, editor.stepSizeGradients]
         guard GradientClipping.allFinite(buffers) else { return false }
         _ = GradientClipping.clip(buffers, maxNorm: config.clip)
+        let f = config.lrDecay?.factor(step: step, of: config.steps) ?? 1
+        editorAdam.learningRate = config.editorLearningRate * f
+        stepSizeAdam.learningRate = config.stepSizeLearningRate * f
         try editorAdam.update(editor.parameters, gradients: UnsafeBufferPointer(editor.parameterGradients))
         try stepSizeAdam.update(editor.stepSizes, gradients: UnsafeBufferPointer(editor.stepSizeGradients))
         return true

@@ -6,6 +6,7 @@ extension MetaTrainingConfig {
         case tasks, instruct, steps, accumulation, rank, lr, clip, patience, locality, seed
         case alphaLR = "alpha_lr", cEdit = "c_edit", cLoc = "c_loc", validateEvery = "validate_every"
         case validationSize = "validation_size", saveEvery = "save_every", trainLimit = "train_limit"
+        case lrDecay = "lr_decay", initialEditor = "init"
     }
 
     /// Overrides the settings present in `decoder`'s table (the rest keep their values).
@@ -31,6 +32,8 @@ extension MetaTrainingConfig {
             trainLimit = limit
         }
         seed = try value(.seed, seed)
+        lrDecay = try c.decodeIfPresent(LearningRateDecay.self, forKey: .lrDecay) ?? lrDecay
+        initialEditor = try c.decodeIfPresent(String.self, forKey: .initialEditor) ?? initialEditor
         if let sources = try c.decodeIfPresent([LocalitySource].self, forKey: .locality) {
             guard !sources.isEmpty else { throw OptionError(path: [.field("locality")], "at least one source (own, neighbour, unrelated) is needed") }
             locality = sources
@@ -39,3 +42,4 @@ extension MetaTrainingConfig {
 }
 
 extension MetaTrainingConfig.LocalitySource: OptionChoice {}
+extension MetaTrainingConfig.LearningRateDecay: OptionChoice {}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A meta-training run: which tasks, with or without instructions, and the schedule. The defaults
 /// are the recipe of the shipped editors (`Scripts/recipe.sh`; why each value: RESULTS.md).
 public struct MetaTrainingConfig: Codable, Sendable, Equatable {
@@ -25,6 +27,28 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// The locality inputs of each example, whose KL to the unedited model L_loc averages.
     public var locality: [LocalitySource] = [.own, .neighbour, .unrelated]
+    /// How both learning rates fall over the run (nil: they stay constant).
+    public var lrDecay: LearningRateDecay?
+    /// An editor checkpoint (or a shipped editor's name) whose networks, step sizes and
+    /// normalisation statistics the run starts from, with a fresh optimiser (nil: a new editor).
+    public var initialEditor: String?
+
+    /// A learning-rate schedule over the run's `steps`.
+    public enum LearningRateDecay: String, Codable, Sendable, CaseIterable {
+        /// lr·(1 − s/steps) at step s (counted from 0): the last step uses lr/steps.
+        case linear
+        /// lr·½(1 + cos(π·s/steps)).
+        case cosine
+
+        /// The factor on the learning rates at optimiser step `step` (from 0) of `steps`.
+        public func factor(step: Int, of steps: Int) -> Float {
+            let x = Double(min(max(step, 0), steps)) / Double(max(steps, 1))
+            switch self {
+            case .linear: return Float(1 - x)
+            case .cosine: return Float(0.5 * (1 + cos(Double.pi * x)))
+            }
+        }
+    }
 
     /// Where a training example's locality inputs come from.
     public enum LocalitySource: String, Codable, Sendable, CaseIterable {
@@ -69,6 +93,7 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         }
         guard cEdit > 0 else { throw InstructEditError("train: 'c_edit' must be above 0: without the edit term there is nothing to learn") }
         guard !locality.isEmpty else { throw InstructEditError("train: 'locality' needs at least one source (own, neighbour, unrelated)") }
+        if let e = initialEditor, e.isEmpty { throw InstructEditError("train: 'init' is empty: give an editor checkpoint or a shipped editor's name") }
     }
 }
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Core
 import Foundation
 
+extension MetaTrainingConfig.LearningRateDecay: ExpressibleByArgument {}
+
 /// `instructedit train`: meta-trains an editor (the E1-E5 runs). Resumes when the run folder holds a
 /// resume checkpoint for the same settings; Ctrl-C saves and stops. Each flag maps to one field of
 /// `MetaTrainingConfig`, whose values are the defaults shown by `--help`.
@@ -48,6 +50,10 @@ struct TrainCommand: RunnableCommand {
     var seed = defaults.seed
     @Option(help: ArgumentHelp("Locality inputs of each example: own (the record's probe), neighbour (a same-relation prompt of another subject), unrelated (another record's probe).", valueName: "a,b"))
     var locality = defaults.locality.map(\.rawValue).joined(separator: ",")
+    @Option(name: .customLong("lr-decay"), help: ArgumentHelp("Learning-rate schedule over the steps: linear or cosine (default: constant).", valueName: "linear|cosine"))
+    var lrDecay: MetaTrainingConfig.LearningRateDecay?
+    @Option(name: .customLong("init"), help: ArgumentHelp("Start from this editor checkpoint, or a shipped editor's name (instructedit, mend-multitask), with a fresh optimiser.", valueName: "PATH"))
+    var initialEditor: String?
 
     /// Counts a user can mistype, checked before the model loads (the editor's size against memory
     /// is checked by its configuration, which knows the model's shapes).
@@ -76,7 +82,8 @@ struct TrainCommand: RunnableCommand {
             .cEdit: .number(Double(cEdit)), .cLoc: .number(Double(cLoc)),
             .validateEvery: .int(validateEvery), .validationSize: .int(validationSize), .patience: .int(patience),
             .saveEvery: .int(saveEvery), .seed: .text(String(seed)), .locality: .text(locality),
-        ].merging(trainLimit.map { [.trainLimit: .int($0)] } ?? [:]) { a, _ in a }
+        ].merging([.trainLimit: trainLimit.map(OptionValue.int), .lrDecay: lrDecay.map { .text($0.rawValue) },
+                   .initialEditor: initialEditor.map(OptionValue.text)].compactMapValues { $0 }) { a, _ in a }
         var config = MetaTrainingConfig()
         do {
             try OptionDecoder.decode(from: .table(Dictionary(uniqueKeysWithValues: flags.map { ($0.rawValue, $1) }))) { try config.update(from: $0) }
