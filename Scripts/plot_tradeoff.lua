@@ -2,15 +2,17 @@
 -- "Locality: what moved the curve"). Reads `instructedit eval --json` files given as
 -- LABEL=PATH@METHOD arguments: one point per task of the rows of METHOD in PATH; the point whose
 -- LABEL --mark names is drawn as the chosen recipe. Usage:
---   instructedit Scripts/plot_tradeoff.lua OUT "own, c_loc 1=runs/x/A.json@A-last" ... [--mark LABEL]
+--   instructedit Scripts/plot_tradeoff.lua OUT "own, c_loc 1=runs/x/A.json@A-last" ... [--mark LABEL] [--title TEXT]
 -- writes OUT.svg and OUT.png.
 local out = assert(arg[1], "usage: plot_tradeoff.lua OUT LABEL=PATH@METHOD ... [--mark LABEL]")
-local mark
-for j = 2, #arg - 1 do if arg[j] == "--mark" then mark = arg[j + 1] end end
+local mark, title = nil, "Reliability against Locality (val split, n = 50 per task)"
+for j = 2, #arg - 1 do
+  if arg[j] == "--mark" then mark = arg[j + 1] elseif arg[j] == "--title" then title = arg[j + 1] end
+end
 local xs, ys, groups, names = {}, {}, {}, {}
 local i = 2
 while arg[i] do
-  if arg[i] == "--mark" then i = i + 2
+  if arg[i] == "--mark" or arg[i] == "--title" then i = i + 2
   else
     local label, path, method = arg[i]:match("^(.-)=(.+)@(.+)$")
     assert(label, "expected LABEL=PATH@METHOD, got " .. arg[i])
@@ -26,6 +28,6 @@ while arg[i] do
   end
 end
 plot.scatter{x = xs, y = ys, labels = groups, point_labels = names, size = 6,
-             title = "Reliability against Locality (val split, n = 50 per task)",
+             title = title,
              xlabel = "Locality", ylabel = "Reliability", xlim = {45, 100}, ylim = {60, 100}, path = out}
 print("wrote " .. out .. ".svg and .png")

@@ -4,7 +4,8 @@
 # recent + convsent with the recipe of Scripts/recipe.sh, then evaluates the unedited model, FT-L and
 # both editors (seen and unseen instructions) on the three training tasks and the held-out ZsRE.
 # Resumable: re-running continues interrupted trainings. Settings are the ones behind RESULTS.md.
-#   RUNS  run folder (default runs/)   N  records per test set (default 100)   STEPS  training steps (default 1250)
+#   RUNS  run folder (default runs/)   N  records per test set (default 100)
+#   STEPS, ANNEAL_STEPS  steps of the two training stages (default 1250 and 400)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-runs}"; n="${N:-100}"
@@ -13,8 +14,16 @@ source Scripts/jobs.sh
 source Scripts/recipe.sh
 [ -x "$bin" ] || swift build -c release --product instructedit
 # Two single-threaded trainings side by side use two cores better than one two-threaded one.
-OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-instruct" --instruct --tasks "$training_tasks" "${recipe[@]}" & a=$!
-OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/e1-no-instruct" --no-instruct --tasks "$training_tasks" "${recipe[@]}" & b=$!
+# Stage 1 into e1-*-stage1, its last checkpoint in half precision (as shipped), stage 2 from that
+# into e1-instruct and e1-no-instruct, whose last.ckpt are the E1 editors.
+stage() { # instruct-flag run
+  local s1="$runs/$2-stage1"
+  OPENBLAS_NUM_THREADS=1 "$bin" train --out "$s1" "$1" --tasks "$training_tasks" "${recipe[@]}"
+  "$bin" -e "editor.load('$s1/last.ckpt'):save('$s1/last-half.ckpt', {half=true})"
+  OPENBLAS_NUM_THREADS=1 "$bin" train --out "$runs/$2" "$1" --tasks "$training_tasks" --init "$s1/last-half.ckpt" "${anneal[@]}"
+}
+stage --instruct e1-instruct & a=$!
+stage --no-instruct e1-no-instruct & b=$!
 wait_all "$a" "$b"
 methods=(--method "Unedited:none" --method "FT-L:ft"
          --method "MEND multi-task:mend:$runs/e1-no-instruct/last.ckpt"

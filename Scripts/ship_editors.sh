@@ -21,13 +21,16 @@ commit=$(git rev-parse --short HEAD)
   echo "weights in half precision (Float16), normalisation statistics in Float64. Training data: the train"
   echo "splits of KnowEdit CounterFact, WikiData-Recent and ConvSent (see ../data/PROVENANCE.md)."
   echo
-  echo "Training command (both runs; InstructEdit adds --instruct, MEND multi-task --no-instruct):"
+  echo "Training commands (both editors; InstructEdit adds --instruct, MEND multi-task --no-instruct),"
+  echo "as Scripts/reproduce.sh runs them: stage 1, its last checkpoint saved in half precision, stage 2 from that:"
   echo
   echo '```sh'
-  echo "instructedit train --out RUN --tasks $training_tasks ${recipe[*]}"
+  echo "instructedit train --out RUN-stage1 --tasks $training_tasks ${recipe[*]}"
+  echo "instructedit -e \"editor.load('RUN-stage1/last.ckpt'):save('RUN-stage1/last-half.ckpt', {half=true})\""
+  echo "instructedit train --out RUN --tasks $training_tasks --init RUN-stage1/last-half.ckpt ${anneal[*]}"
   echo '```'
   echo
-  echo "| file | run | instructions | steps (shipped) | validation loss there | lowest validation at step | its loss |"
+  echo "| file | run (stage 2) | instructions | steps of stage 2 | validation loss there | lowest validation at step | its loss |"
   echo "|---|---|---|---:|---:|---:|---:|"
 } > "$out/PROVENANCE.md.partial"
 for pair in "instructedit:e1-instruct:yes" "mend-multitask:e1-no-instruct:no"; do

@@ -18,6 +18,7 @@ final class ShippedEditorTests: XCTestCase {
             let reliability = try XCTUnwrap(r.summary.reliability?.value)
             print("\(name): reliability \(reliability) on \(records.count) val records, unedited \(unedited)")
             XCTAssertGreaterThan(reliability, unedited + 25, name)
+            XCTAssertEqual(r.summary.plainReliability?.n, instruct ? records.count : nil, name)
             XCTAssertTrue(m.editLog.applied.isEmpty, "every edit undone")
         }
     }

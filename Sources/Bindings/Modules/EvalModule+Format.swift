@@ -28,9 +28,9 @@ extension EvalModule {
         for task in tasks {
             let rows = results.filter { $0["task"]?.stringValue == task }
             out += "#### \(task) (n = \(rows.first?["n"]?.intValue ?? 0))\n\n"
-            out += "| method | Reliability | Generalization | Locality | Neighbourhood | Portability | s |\n|---|---:|---:|---:|---:|---:|---:|\n"
+            out += "| method | Reliability | Rel. (plain prompt) | Generalization | Locality | Neighbourhood | Portability | s |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
             for r in rows {
-                let cells = ["reliability", "generalization", "locality", "neighbourhood", "portability"].map { key in
+                let cells = ["reliability", "reliability_plain", "generalization", "locality", "neighbourhood", "portability"].map { key in
                     r[key]?.doubleValue.map { String(format: "%.2f", $0) } ?? "–"
                 }
                 let seconds = r["seconds"]?.doubleValue.map { String(format: "%.0f", $0) } ?? "–"

@@ -8,7 +8,7 @@ enum EvalModule: LuaModule {
 
     static func register(in module: LuaModuleBuilder) throws {
         module.function("run", signature: "eval.run(m, ed or nil, ds or task [, {n=200, instruct=true, unseen=false, description=, seed=0, alias=\"first\", split=\"test\", name=, quiet=false}]) -> result",
-                        summary: "Edits each record into m alone (undone before the next), scores it, and averages: {reliability=, generalization=, locality=, neighbourhood=, portability= (0-100, nil where the records have no such probe), n=, task=, method=, name=, seconds=, instruct=, unseen=, seed=}. ds is a list of records (the first n are used) or a task name (a sample of its split, shuffled with seed, as `instructedit eval` takes it). ed=nil scores the unedited model. instruct renders the prompts with task instructions (unseen: held-out ones; description: a fixed one, from 1). Shows progress on a terminal for n > 20; Ctrl-C stops it.",
+                        summary: "Edits each record into m alone (undone before the next), scores it, and averages: {reliability=, generalization=, locality=, neighbourhood=, portability=, reliability_plain= (0-100, nil where the records have no such probe; reliability_plain: on the plain edit prompt, scored when instruct is on), n=, task=, method=, name=, seconds=, instruct=, unseen=, seed=}. ds is a list of records (the first n are used) or a task name (a sample of its split, shuffled with seed, as `instructedit eval` takes it). ed=nil scores the unedited model. instruct renders the prompts with task instructions (unseen: held-out ones; description: a fixed one, from 1). Shows progress on a terminal for n > 20; Ctrl-C stops it.",
                         example: "r = eval.run(m, ed, \"counterfact\", {n=50})") { args in
             let m = try args.checkUserdata(1, LuaModel.self)
             let ed = try args.optUserdata(2, LuaEditor.self)
@@ -40,7 +40,7 @@ enum EvalModule: LuaModule {
             return [luaValue(result, task: label, name: name)]
         }
         module.function("table", signature: "eval.table(result, ...) or eval.table({results}) -> string",
-                        summary: "Results of eval.run as Markdown tables, one per task: a row per method (its name, else method and instruction setting), Reliability / Generalization / Locality / Portability and seconds.",
+                        summary: "Results of eval.run as Markdown tables, one per task: a row per method (its name, else method and instruction setting), Reliability, Reliability on the plain prompt (instruction-rendered rows), Generalization, Locality, Neighbourhood, Portability and seconds.",
                         example: "print(eval.table(r1, r2))") { args in
             [.string(try markdown(try results(args)))]
         }
@@ -107,7 +107,7 @@ enum EvalModule: LuaModule {
         ]
         for (key, metric) in [("reliability", s.reliability), ("generalization", s.generalization),
                               ("locality", s.locality), ("neighbourhood", s.neighbourhood),
-                              ("portability", s.portability)] {
+                              ("portability", s.portability), ("reliability_plain", s.plainReliability)] {
             if let metric { t[.string(key)] = .number(metric.value) }
         }
         if let name { t["name"] = .string(name) }

@@ -86,6 +86,10 @@ public enum Evaluator {
         var s = RecordScores()
         let rel = try scorer.predict(prompt: render(r.prompt), answer: target)
         s.reliability = try Metrics.tokenAccuracy(predicted: rel.predicted, answer: rel.answer)
+        if options.instruct {
+            let plain = try scorer.predict(prompt: r.prompt, answer: target)
+            s.plainReliability = try Metrics.tokenAccuracy(predicted: plain.predicted, answer: plain.answer)
+        }
         s.generalization = try Metrics.mean(r.rephrases.prefix(options.maxProbes).map { q in
             let p = try scorer.predict(prompt: render(q), answer: target)
             return try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer)
@@ -121,6 +125,9 @@ public enum Evaluator {
         var s = RecordScores()
         let p = try render(r.prompt)
         s.reliability = try Metrics.sentimentPreference(wanted: ll(p, wanted), opposite: ll(p, opposite))
+        if options.instruct {
+            s.plainReliability = try Metrics.sentimentPreference(wanted: ll(r.prompt, wanted), opposite: ll(r.prompt, opposite))
+        }
         let questions = Array(r.rephrases.prefix(options.convSentRephrases))
         if !questions.isEmpty {
             s.generalization = try Metrics.sentimentGeneralization(questions.map { q in

@@ -27,14 +27,18 @@ public struct RecordScores: Sendable, Equatable {
     /// Locality on same-relation neighbours (`EditRecord.neighbours`), against the unedited
     /// model's own greedy answers.
     public var neighbourhood: Double?
+    /// Reliability on the plain edit prompt, scored when edits are made with instruction-rendered
+    /// prompts: does the edit carry outside the instruction context?
+    public var plainReliability: Double?
 
     public init(reliability: Double? = nil, generalization: Double? = nil, locality: Double? = nil,
-                portability: Double? = nil, neighbourhood: Double? = nil) {
+                portability: Double? = nil, neighbourhood: Double? = nil, plainReliability: Double? = nil) {
         self.reliability = reliability
         self.generalization = generalization
         self.locality = locality
         self.portability = portability
         self.neighbourhood = neighbourhood
+        self.plainReliability = plainReliability
     }
 }
 
@@ -45,6 +49,7 @@ public struct ScoreSummary: Sendable, Equatable {
     public let locality: MetricMean?
     public let portability: MetricMean?
     public let neighbourhood: MetricMean?
+    public let plainReliability: MetricMean?
     public let n: Int
 
     public init(_ records: [RecordScores]) throws {
@@ -53,6 +58,7 @@ public struct ScoreSummary: Sendable, Equatable {
         locality = try MetricMean(perRecord: records.map(\.locality))
         portability = try MetricMean(perRecord: records.map(\.portability))
         neighbourhood = try MetricMean(perRecord: records.map(\.neighbourhood))
+        plainReliability = try MetricMean(perRecord: records.map(\.plainReliability))
         n = records.count
     }
 }
