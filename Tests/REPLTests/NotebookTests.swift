@@ -52,6 +52,23 @@ final class NotebookTests: BinaryTestCase {
         XCTAssertTrue(report.contains("```text\n2\n```"), report)
     }
 
+    func testRerenderReplacesTheFigureFolder() throws {
+        try "-- %%\nplot.bar{labels={'a','b'}, values={1, 2}, title='Two bars'}\n"
+            .write(to: directory.appendingPathComponent("bars.lua"), atomically: true, encoding: .utf8)
+        let folder = directory.appendingPathComponent("bars_files")
+        for render in 1...2 {
+            let output = try Binary.run(["notebook", "bars.lua"], in: directory)
+            XCTAssertEqual(output.status, 0, output.stderr)
+            let report = try String(contentsOf: directory.appendingPathComponent("bars.md"), encoding: .utf8)
+            XCTAssertTrue(report.contains("(bars_files/bar-1.png)"), "render \(render) numbers from 1: \(report)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["bar-1.png", "bar-1.svg"],
+                           "render \(render) leaves only its own figures")
+            try Data().write(to: folder.appendingPathComponent("stale-9.png"))
+        }
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: directory.path).contains { $0.hasPrefix(".bars_files") },
+                       "the set-aside folder is removed")
+    }
+
     func testBadArguments() throws {
         XCTAssertEqual(try Binary.run(["notebook"], in: directory).status, 2)
         XCTAssertEqual(try Binary.run(["notebook", "missing.lua"], in: directory).status, 1)

@@ -5,7 +5,7 @@ import Foundation
 
 /// `instructedit notebook FILE.lua [-o report.md]`: runs the cells in order in one session, goes on
 /// after a failing cell, and writes the Markdown report (atomically) with figures in a folder beside it
-/// (`report_files/`). The report path is checked before any cell runs: it may not be the notebook
+/// (`report_files/`, which each render replaces). The report path is checked before any cell runs: it may not be the notebook
 /// itself and must be writable. Exit code 1 if a cell failed (after writing the report), 2 for bad
 /// arguments.
 struct NotebookCommand: RunnableCommand {
@@ -42,6 +42,15 @@ struct NotebookCommand: RunnableCommand {
         guard let session = CommandLineTool.makeSession() else { return 1 }
         let reportURL = URL(fileURLWithPath: reportPath).standardizedFileURL
         let figures = FigureFolder(report: reportURL)
+        // A render owns its figure folder: the previous render's figures are set aside, so numbering
+        // starts at 1 again and no stale image outlives the report that linked it.
+        let previousFigures: URL?
+        do {
+            previousFigures = try figures.setAside()
+        } catch {
+            Console.err("instructedit notebook: cannot set aside the old figures in \(figures.url.path): \(FileAccess.reason(error))")
+            return 1
+        }
         session.figureDirectory = figures.url.path
 
         var report = NotebookReport(notebook: input)
@@ -64,9 +73,11 @@ struct NotebookCommand: RunnableCommand {
         do {
             try FileAccess.write(Data(report.markdown().utf8), to: reportURL.path, what: "report")
         } catch {
+            figures.restore(previousFigures)
             Console.err("instructedit notebook: \(error)")
             return 1
         }
+        figures.discard(previousFigures)
         Console.err("wrote \(reportPath): \(number) code cells, \(report.failures) failed")
         return report.failures > 0 || interrupted ? 1 : 0
     }
@@ -104,6 +115,30 @@ final class FigureFolder {
     init(report: URL) {
         name = report.deletingPathExtension().lastPathComponent + "_files"
         url = report.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// Moves an existing folder to a hidden sibling and returns where, or nil if there was none.
+    func setAside() throws -> URL? {
+        let files = FileManager.default
+        guard files.fileExists(atPath: url.path) else { return nil }
+        let aside = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(name).previous-\(ProcessInfo.processInfo.processIdentifier)")
+        try? files.removeItem(at: aside)
+        try files.moveItem(at: url, to: aside)
+        return aside
+    }
+
+    /// Puts the set-aside folder back (the report was not written, so its old links must still work).
+    func restore(_ aside: URL?) {
+        guard let aside else { return }
+        try? FileManager.default.removeItem(at: url)
+        try? FileManager.default.moveItem(at: aside, to: url)
+    }
+
+    /// Deletes the set-aside folder once the new report is in place.
+    func discard(_ aside: URL?) {
+        guard let aside else { return }
+        try? FileManager.default.removeItem(at: aside)
     }
 
     /// The image's link relative to the report, copying it into the folder (once) if it was written
