@@ -5,8 +5,8 @@ import Foundation
 
 /// `instructedit notebook FILE.lua [-o report.md]`: runs the cells in order in one session, goes on
 /// after a failing cell, and writes the Markdown report (atomically) with figures in a folder beside it
-/// (`report_files/`, which each render replaces). The report path is checked before any cell runs: it may not be the notebook
-/// itself and must be writable. Exit code 1 if a cell failed (after writing the report), 2 for bad
+/// (`report_files/`, which each render replaces). The report path is checked before any cell runs: it
+/// may not be the notebook itself and must be writable. Exit code 1 if a cell failed (after writing the report), 2 for bad
 /// arguments.
 struct NotebookCommand: RunnableCommand {
     static let configuration = CommandConfiguration(
@@ -44,9 +44,8 @@ struct NotebookCommand: RunnableCommand {
         let figures = FigureFolder(report: reportURL)
         // A render owns its figure folder: the previous render's figures are set aside, so numbering
         // starts at 1 again and no stale image outlives the report that linked it.
-        let previousFigures: URL?
         do {
-            previousFigures = try figures.setAside()
+            try figures.setAsidePrevious()
         } catch {
             Console.err("instructedit notebook: cannot set aside the old figures in \(figures.url.path): \(FileAccess.reason(error))")
             return 1
@@ -73,11 +72,11 @@ struct NotebookCommand: RunnableCommand {
         do {
             try FileAccess.write(Data(report.markdown().utf8), to: reportURL.path, what: "report")
         } catch {
-            figures.restore(previousFigures)
+            figures.restorePrevious()
             Console.err("instructedit notebook: \(error)")
             return 1
         }
-        figures.discard(previousFigures)
+        figures.discardPrevious()
         Console.err("wrote \(reportPath): \(number) code cells, \(report.failures) failed")
         return report.failures > 0 || interrupted ? 1 : 0
     }
@@ -117,28 +116,33 @@ final class FigureFolder {
         url = report.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    /// Moves an existing folder to a hidden sibling and returns where, or nil if there was none.
-    func setAside() throws -> URL? {
+    /// The previous render's folder while this render runs: a hidden sibling with a fixed name, so a
+    /// render that was killed leaves at most one, and the next render replaces it.
+    private var previous: URL { url.deletingLastPathComponent().appendingPathComponent(".\(name).previous") }
+    private var hasPrevious = false
+
+    /// Moves an existing folder aside (see `previous`).
+    func setAsidePrevious() throws {
         let files = FileManager.default
-        guard files.fileExists(atPath: url.path) else { return nil }
-        let aside = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(name).previous-\(ProcessInfo.processInfo.processIdentifier)")
-        try? files.removeItem(at: aside)
-        try files.moveItem(at: url, to: aside)
-        return aside
+        try? files.removeItem(at: previous)
+        guard files.fileExists(atPath: url.path) else { return }
+        try files.moveItem(at: url, to: previous)
+        hasPrevious = true
     }
 
-    /// Puts the set-aside folder back (the report was not written, so its old links must still work).
-    func restore(_ aside: URL?) {
-        guard let aside else { return }
+    /// Puts the previous folder back: the report was not written, so its old links must still work.
+    func restorePrevious() {
+        guard hasPrevious else { return }
         try? FileManager.default.removeItem(at: url)
-        try? FileManager.default.moveItem(at: aside, to: url)
+        try? FileManager.default.moveItem(at: previous, to: url)
+        hasPrevious = false
     }
 
-    /// Deletes the set-aside folder once the new report is in place.
-    func discard(_ aside: URL?) {
-        guard let aside else { return }
-        try? FileManager.default.removeItem(at: aside)
+    /// Deletes the previous folder once the new report is in place.
+    func discardPrevious() {
+        guard hasPrevious else { return }
+        try? FileManager.default.removeItem(at: previous)
+        hasPrevious = false
     }
 
     /// The image's link relative to the report, copying it into the folder (once) if it was written
