@@ -111,7 +111,10 @@ final class MetaTrainerTests: XCTestCase {
         for (change, word) in [({ (c: inout MetaTrainingConfig) in c.cEdit = .nan }, "c_edit"),
                                ({ (c: inout MetaTrainingConfig) in c.cLoc = .infinity }, "c_loc"),
                                ({ (c: inout MetaTrainingConfig) in c.cEdit = -1 }, "c_edit"),
-                               ({ (c: inout MetaTrainingConfig) in c.locality = [] }, "locality")] {
+                               ({ (c: inout MetaTrainingConfig) in c.locality = [] }, "locality"),
+                               ({ (c: inout MetaTrainingConfig) in c.equivalence = [] }, "equivalence"),
+                               ({ (c: inout MetaTrainingConfig) in c.equivalence = [.plain, .plain] }, "twice"),
+                               ({ (c: inout MetaTrainingConfig) in c.instruct = false; c.equivalence = [.rephrase, .plain] }, "plain")] {
             var c = config(steps: 2)
             change(&c)
             XCTAssertThrowsError(try MetaTrainer(model: m, config: c, runDirectory: runFolder())) {
@@ -167,5 +170,34 @@ final class MetaTrainerTests: XCTestCase {
         let constant = try MetaTrainer(model: m, config: config(steps: 4), runDirectory: runFolder())
         _ = try constant.run()
         XCTAssertNotEqual(Array(constant.editor.parameters), Array(t.editor.parameters))
+    }
+
+    /// With `equivalence = [.rephrase, .plain]` each example carries the rephrase twice, with and
+    /// without its instruction; L_edit averages both, so its gradient differs from the rephrase-only
+    /// run's, and the run trains.
+    func testPlainEquivalenceInputJoinsTheEditLoss() throws {
+        let m = try Self.tinyModel()
+        var c = config(steps: 3)
+        c.equivalence = [.rephrase, .plain]
+        let both = try MetaTrainer(model: m, config: c, runDirectory: runFolder())
+        let example = try both.sampleExample()
+        XCTAssertEqual(example.equivalences.count, 2)
+        XCTAssertGreaterThan(example.equivalences[0].input.count, example.equivalences[1].input.count,
+                             "the rephrase with its instruction is longer than without")
+        XCTAssertEqual(example.equivalences[0].answer, example.equivalences[1].answer)
+        let rephraseOnly = try MetaTrainer(model: m, config: config(steps: 3), runDirectory: runFolder())
+        XCTAssertEqual(try rephraseOnly.sampleExample().equivalences.count, 1)
+        _ = try both.run()
+        _ = try rephraseOnly.run()
+        XCTAssertNotEqual(Array(both.editor.parameters), Array(rephraseOnly.editor.parameters))
+    }
+
+    /// `[.rephrase]` is stored as nil, so checkpoints written before the setting still resume.
+    func testDefaultEquivalenceDecodesToNil() throws {
+        var c = MetaTrainingConfig()
+        try OptionDecoder.decode(from: .table(["equivalence": .text("rephrase")])) { try c.update(from: $0) }
+        XCTAssertNil(c.equivalence)
+        try OptionDecoder.decode(from: .table(["equivalence": .text("rephrase,plain")])) { try c.update(from: $0) }
+        XCTAssertEqual(c.equivalence, [.rephrase, .plain])
     }
 }

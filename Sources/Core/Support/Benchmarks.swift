@@ -32,6 +32,21 @@ public enum Benchmarks {
     /// The vector path the C kernels take on this CPU: "avx512", "avx2" or "portable".
     public static var vectorPath: String { String(cString: ie_kernel_path_name()) }
 
+    /// The vector paths, widest last; `useVectorPath` takes one of these names.
+    public static let vectorPaths = ["portable", "avx2", "avx512"]
+
+    /// Makes the kernels take a narrower path than the CPU's widest, so that paths can be compared
+    /// on one machine. Throws when the CPU lacks `name`'s instructions.
+    public static func useVectorPath(_ name: String) throws {
+        guard let path = vectorPaths.firstIndex(of: name) else {
+            throw InstructEditError("unknown vector path '\(name)' (\(vectorPaths.joined(separator: ", ")))")
+        }
+        guard path <= Int(ie_kernel_path_supported()) else {
+            throw InstructEditError("this CPU has no \(name) path (its widest is \(vectorPaths[Int(ie_kernel_path_supported())]))")
+        }
+        _ = ie_set_kernel_path(Int32(path))
+    }
+
     /// Peak resident memory of this process, MB.
     public static func peakRSSMegabytes() -> Double {
         var usage = rusage()

@@ -89,7 +89,8 @@ public final class MetaTrainer {
             for r in records {
                 let fallback = localityPool.randomElement(using: &vr)
                 val.append(try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &vr,
-                                               fallbackLocality: fallback, sources: config.locality))
+                                               fallbackLocality: fallback, sources: config.locality,
+                                               equivalence: config.equivalenceSources))
             }
         }
         validation = val
@@ -211,7 +212,7 @@ public final class MetaTrainer {
         let w = model.network
         let from = targets.lowestBlock
         let rE = try cache.residual(w, ex.edit.input)
-        let rQ = try cache.residual(w, ex.equivalence.input)
+        let rQ = try ex.equivalences.map { try cache.residual(w, $0.input) }
         // Base locality distributions p (no gradient), one per locality input.
         let locality = try ex.localities.map { tf in
             let r = try cache.residual(w, tf.input)
@@ -230,12 +231,18 @@ public final class MetaTrainer {
         }
         for (k, p) in targets.params.enumerated() { editor.applyEdit(transformed[k], to: w.pointer(p)) }
         defer { restoreBase() }
-        // Edited model: L_edit on the equivalence input, L_loc = mean over the locality inputs of
-        // KL(p ‖ q) at their positions.
+        // Edited model: L_edit = mean over the equivalence inputs of the target NLL, L_loc = mean
+        // over the locality inputs of KL(p ‖ q) at their positions.
         grads.zero()
-        let traceQ = try w.forward(tokens: ex.equivalence.input, from: from, residual: rQ)
-        var (lEdit, dQ) = try Loss.nll(logits: try w.logits(traceQ, positions: ex.equivalence.positions),
-                                   vocab: w.vocabularySize, targets: ex.equivalence.answer)
+        var lEdit: Float = 0
+        var eqPasses: [(trace: any ModelTrace, positions: [Int], d: [Float])] = []
+        for (q, r) in zip(ex.equivalences, rQ) {
+            let trace = try w.forward(tokens: q.input, from: from, residual: r)
+            let (nll, d) = try Loss.nll(logits: try w.logits(trace, positions: q.positions),
+                                        vocab: w.vocabularySize, targets: q.answer)
+            lEdit += nll / Float(ex.equivalences.count)
+            eqPasses.append((trace, q.positions, d))
+        }
         var lLoc: Float = 0
         var locPasses: [(trace: any ModelTrace, positions: [Int], d: [Float])] = []
         for l in locality {
@@ -247,10 +254,13 @@ public final class MetaTrainer {
         }
         // Validation (scale 0) needs only the losses: no backward.
         guard lEdit.isFinite, lLoc.isFinite, scale != 0 else { return (lEdit, lLoc) }
-        let cq = config.cEdit * scale, cl = config.cLoc * scale / Float(max(locality.count, 1))
-        for i in dQ.indices { dQ[i] *= cq }
+        let cq = config.cEdit * scale / Float(max(eqPasses.count, 1))
+        let cl = config.cLoc * scale / Float(max(locality.count, 1))
         let sink = grads.sink
-        try w.backward(traceQ, positions: ex.equivalence.positions, dLogits: dQ, gradients: sink, captures: [])
+        for var pass in eqPasses {
+            for i in pass.d.indices { pass.d[i] *= cq }
+            try w.backward(pass.trace, positions: pass.positions, dLogits: pass.d, gradients: sink, captures: [])
+        }
         for var pass in locPasses {
             for i in pass.d.indices { pass.d[i] *= cl }
             try w.backward(pass.trace, positions: pass.positions, dLogits: pass.d, gradients: sink, captures: [])
@@ -290,7 +300,8 @@ public final class MetaTrainer {
         let r = pools[t][Int.random(in: 0..<pools[t].count, using: &random)]
         let fallback = localityPool.randomElement(using: &random)
         return try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &random,
-                                   fallbackLocality: fallback, sources: config.locality)
+                                   fallbackLocality: fallback, sources: config.locality,
+                                   equivalence: config.equivalenceSources)
     }
 
     func restoreBase() {

@@ -6,7 +6,7 @@ extension MetaTrainingConfig {
         case tasks, instruct, steps, accumulation, rank, lr, clip, patience, locality, seed
         case alphaLR = "alpha_lr", cEdit = "c_edit", cLoc = "c_loc", validateEvery = "validate_every"
         case validationSize = "validation_size", saveEvery = "save_every", trainLimit = "train_limit"
-        case lrDecay = "lr_decay", initialEditor = "init"
+        case lrDecay = "lr_decay", initialEditor = "init", equivalence
     }
 
     /// Overrides the settings present in `decoder`'s table (the rest keep their values).
@@ -38,8 +38,14 @@ extension MetaTrainingConfig {
             guard !sources.isEmpty else { throw OptionError(path: [.field("locality")], "at least one source (own, neighbour, unrelated) is needed") }
             locality = sources
         }
+        if let sources = try c.decodeIfPresent([EquivalenceSource].self, forKey: .equivalence) {
+            guard !sources.isEmpty else { throw OptionError(path: [.field("equivalence")], "at least one source (rephrase, plain) is needed") }
+            // The default stays nil, so a run resumes from a checkpoint written before the setting.
+            equivalence = sources == [.rephrase] ? nil : sources
+        }
     }
 }
 
 extension MetaTrainingConfig.LocalitySource: OptionChoice {}
 extension MetaTrainingConfig.LearningRateDecay: OptionChoice {}
+extension MetaTrainingConfig.EquivalenceSource: OptionChoice {}

@@ -27,6 +27,9 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// The locality inputs of each example, whose KL to the unedited model L_loc averages.
     public var locality: [LocalitySource] = [.own, .neighbour, .unrelated]
+    /// The equivalence inputs of each example, whose target NLL L_edit averages (nil: `[.rephrase]`;
+    /// optional so that checkpoints written before the setting existed still decode).
+    public var equivalence: [EquivalenceSource]?
     /// How both learning rates fall over the run (nil: they stay constant).
     public var lrDecay: LearningRateDecay?
     /// An editor checkpoint (or a shipped editor's name) whose networks, step sizes and
@@ -73,6 +76,18 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// Where a training example's equivalence inputs come from.
+    public enum EquivalenceSource: String, Codable, Sendable, CaseIterable {
+        /// The record's rephrase, rendered as the run renders every input (with its instruction
+        /// when `instruct`).
+        case rephrase
+        /// The same rephrase without the instruction: the edit must also hold for a plain question.
+        case plain
+    }
+
+    /// `equivalence` with its default filled in.
+    public var equivalenceSources: [EquivalenceSource] { equivalence ?? [.rephrase] }
+
     public init() {}
 
     /// Checks every setting; the trainer calls it, and the command line before loading the model.
@@ -93,6 +108,13 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         }
         guard cEdit > 0 else { throw InstructEditError("train: 'c_edit' must be above 0: without the edit term there is nothing to learn") }
         guard !locality.isEmpty else { throw InstructEditError("train: 'locality' needs at least one source (own, neighbour, unrelated)") }
+        guard !equivalenceSources.isEmpty else { throw InstructEditError("train: 'equivalence' needs at least one source (rephrase, plain)") }
+        guard Set(equivalenceSources).count == equivalenceSources.count else {
+            throw InstructEditError("train: 'equivalence' lists a source twice")
+        }
+        if !instruct, equivalenceSources.contains(.plain) {
+            throw InstructEditError("train: equivalence source 'plain' needs instructions: without them every input is already plain")
+        }
         if let e = initialEditor, e.isEmpty { throw InstructEditError("train: 'init' is empty: give an editor checkpoint or a shipped editor's name") }
     }
 }

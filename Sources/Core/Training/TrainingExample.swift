@@ -1,23 +1,28 @@
-/// One meta-training example, tokenised: the edit input with its target, the equivalence input
+/// One meta-training example, tokenised: the edit input with its target, the equivalence inputs
 /// with the same target, and the locality inputs (each scored at every position).
 struct TrainingExample {
     let edit: TeacherForcing
-    let equivalence: TeacherForcing
+    let equivalences: [TeacherForcing]
     let localities: [TeacherForcing]
 
     /// Renders `r` (with one description drawn from the seen ones when `instruct`) and tokenises.
     /// `sources` chooses the locality inputs (`MetaTrainingConfig.LocalitySource`); the record's
     /// own probe falls back to `fallbackLocality` (another record's) when it has none.
+    /// `equivalence` chooses the equivalence inputs (`MetaTrainingConfig.EquivalenceSource`).
     init(_ r: EditRecord, model: LanguageModel, instructions: InstructionSet, instruct: Bool,
          rng: inout SeededRandom, fallbackLocality: LocalityProbe? = nil,
-         sources: [MetaTrainingConfig.LocalitySource] = [.own]) throws {
+         sources: [MetaTrainingConfig.LocalitySource] = [.own],
+         equivalence: [MetaTrainingConfig.EquivalenceSource] = [.rephrase]) throws {
         let target = TeacherForcing.continuation(r.target)
         let request = EditRequest(prompt: r.prompt, target: target, task: r.task, instruct: instruct,
                                   topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)
         let seed = rng.next()
         let tok = model.tokenizer
         edit = try TeacherForcing(tokenizer: tok, prompt: request.render(r.prompt, instructions: instructions, seed: seed), answer: target)
-        equivalence = try TeacherForcing(tokenizer: tok, prompt: request.render(r.equivalence, instructions: instructions, seed: seed), answer: target)
+        equivalences = try equivalence.map { source in
+            let prompt = source == .plain ? r.equivalence : try request.render(r.equivalence, instructions: instructions, seed: seed)
+            return try TeacherForcing(tokenizer: tok, prompt: prompt, answer: target)
+        }
         let convSentLocality = r.convSent?.locality.flatMap { l in
             l.positive.first.map { LocalityProbe(prompt: l.prompt, answer: $0, kind: "convsent") }
         }

@@ -11,9 +11,12 @@ struct BenchCommand: RunnableCommand {
 
     @Flag(help: "Print the figures as one JSON object (the only format).")
     var json = false
+    @Option(name: .customLong("vector-path"), help: ArgumentHelp("Run the kernels on this path instead of the CPU's widest: avx512, avx2 or portable.", valueName: "PATH"))
+    var vectorPath: String?
 
     func execute() -> Int32 {
         do {
+            if let p = vectorPath { try Benchmarks.useVectorPath(p) }
             var r: [(String, Double)] = []
             let model = try LanguageModel.load()
             r.append(("load_s", model.loadSeconds))

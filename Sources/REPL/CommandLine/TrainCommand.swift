@@ -50,6 +50,8 @@ struct TrainCommand: RunnableCommand {
     var seed = defaults.seed
     @Option(help: ArgumentHelp("Locality inputs of each example: own (the record's probe), neighbour (a same-relation prompt of another subject), unrelated (another record's probe).", valueName: "a,b"))
     var locality = defaults.locality.map(\.rawValue).joined(separator: ",")
+    @Option(help: ArgumentHelp("Equivalence inputs of each example: rephrase (the record's rephrase, rendered as every input), plain (the rephrase without the instruction).", valueName: "a,b"))
+    var equivalence = defaults.equivalenceSources.map(\.rawValue).joined(separator: ",")
     @Option(name: .customLong("lr-decay"), help: ArgumentHelp("Learning-rate schedule over the steps: linear or cosine (default: constant).", valueName: "linear|cosine"))
     var lrDecay: MetaTrainingConfig.LearningRateDecay?
     @Option(name: .customLong("init"), help: ArgumentHelp("Start from this editor checkpoint, or a shipped editor's name (instructedit, mend-multitask), with a fresh optimiser.", valueName: "PATH"))
@@ -82,6 +84,7 @@ struct TrainCommand: RunnableCommand {
             .cEdit: .number(Double(cEdit)), .cLoc: .number(Double(cLoc)),
             .validateEvery: .int(validateEvery), .validationSize: .int(validationSize), .patience: .int(patience),
             .saveEvery: .int(saveEvery), .seed: .text(String(seed)), .locality: .text(locality),
+            .equivalence: .text(equivalence),
         ].merging([.trainLimit: trainLimit.map(OptionValue.int), .lrDecay: lrDecay.map { .text($0.rawValue) },
                    .initialEditor: initialEditor.map(OptionValue.text)].compactMapValues { $0 }) { a, _ in a }
         var config = MetaTrainingConfig()
