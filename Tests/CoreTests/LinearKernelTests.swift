@@ -119,8 +119,9 @@ final class LinearKernelTests: XCTestCase {
         try onPath(Int32(IE_PATH_AVX2)) { checkAgainstDouble("avx2") }
     }
 
-    /// The 16-lane path keeps two weight rows' eight lanes in one register, so it gives the AVX2
-    /// path's bits (row tiles of 8 here, of 4 there: odd row counts test the half-empty register).
+    /// The 16-lane path keeps two rows of x's eight lanes in one register, so it gives the AVX2
+    /// path's bits (tiles of 6 weight rows × 8 rows of x here, 4 × 3 there: odd row counts of x
+    /// test the half-empty register, every remainder of both tiles is covered).
     func testAVX512PathMatchesDoubleReferenceAndAVX2Bits() throws {
         var avx2: [[UInt32]] = []
         try onPath(Int32(IE_PATH_AVX2)) {
@@ -144,6 +145,28 @@ final class LinearKernelTests: XCTestCase {
                 _ = ie_set_kernel_path(Int32(IE_PATH_AVX512))
                 XCTAssertEqual(wide.map(\.bitPattern), narrow.map(\.bitPattern), "N \(N)")
             }
+            for T in 1...19 {   // every remainder of the 8-row tile of x, with K mod 8 tails
+                var rng = SeededRandom(seed: UInt64(100 + T))
+                let x = random(T * 21, &rng), w = random(7 * 21, &rng)
+                let wide = kernel(x, w, T: T, K: 21, N: 7, beta: 0.5, into: [Float](repeating: 0.25, count: T * 7))
+                _ = ie_set_kernel_path(Int32(IE_PATH_AVX2))
+                let narrow = kernel(x, w, T: T, K: 21, N: 7, beta: 0.5, into: [Float](repeating: 0.25, count: T * 7))
+                _ = ie_set_kernel_path(Int32(IE_PATH_AVX512))
+                XCTAssertEqual(wide.map(\.bitPattern), narrow.map(\.bitPattern), "T \(T)")
+            }
+            // Strided x and W (keys in a cache, a fused q | k | v row).
+            var rng = SeededRandom(seed: 7)
+            let (T, K, N, ldx, ldw) = (9, 29, 11, 35, 40)
+            let x = random(T * ldx, &rng), w = random(N * ldw, &rng)
+            func strided() -> [UInt32] {
+                var y = [Float](repeating: 0, count: T * N)
+                ie_linear_forward_ldw(x, Int32(T), Int32(K), Int32(ldx), w, Int32(ldw), 0, Int32(N), &y, Int32(N), 0)
+                return y.map(\.bitPattern)
+            }
+            let wide = strided()
+            _ = ie_set_kernel_path(Int32(IE_PATH_AVX2))
+            XCTAssertEqual(wide, strided())
+            _ = ie_set_kernel_path(Int32(IE_PATH_AVX512))
         }
     }
 
