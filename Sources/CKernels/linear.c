@@ -87,6 +87,8 @@ void tile_avx512(int R, int P, const float *w, long ldw, int K, const float *xp,
     for (int k = 0; k < K8; k += 8) {
         __m512 xv[TILE_PAIRS_512];
         for (int p = 0; p < P; p++) xv[p] = _mm512_loadu_ps(xp + p * ldp + 2 * k);
+        if ((k & 15) == 0)  // the next tile's weight rows, which the first pass would otherwise wait for
+            for (int r = 0; r < R; r++) _mm_prefetch((const char *)(w + (R + r) * ldw + k), _MM_HINT_T0);
         for (int r = 0; r < R; r++) {
             __m512 wv = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(w + r * ldw + k))));
             for (int p = 0; p < P; p++) acc[r][p] = _mm512_fmadd_ps(wv, xv[p], acc[r][p]);
