@@ -197,7 +197,7 @@ final class GGUFLlamaTests: XCTestCase {
             bytes.withUnsafeBytes { src in x.withUnsafeMutableBufferPointer { Dequantize.run(type, src.baseAddress!, $0.baseAddress!, count: v.count) } }
             if let h = s.ropeHeads { x = RopePermutation.toHF(x, rows: s.rows, cols: s.cols, heads: h) }
             let e = try XCTUnwrap(expected.param(named: s.hf))
-            _ = expected.buffer(e).update(fromContentsOf: x)
+            _ = expected.mutableBuffer(e).update(fromContentsOf: x)
             // Quantisation error stays small relative to the weights.
             let err = zip(x, Array(w.buffer(p))).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThan(err, 0.2, "\(s.gguf) \(type)")

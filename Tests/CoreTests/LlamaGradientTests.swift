@@ -43,7 +43,7 @@ final class LlamaGradientTests: XCTestCase {
         var rng = SeededRandom(seed: 9)
         let h: Float = 2e-3
         for p in params {
-            let g = analytic[p]!, b = w.buffer(p)
+            let g = analytic[p]!, b = w.mutableBuffer(p)
             XCTAssertTrue(g.contains { $0 != 0 }, "\(p.name): gradient is all zero", file: file, line: line)
             let largest = g.indices.max { abs(g[$0]) < abs(g[$1]) }!
             let scale = Double(abs(g[largest]))
@@ -71,7 +71,7 @@ final class LlamaGradientTests: XCTestCase {
         let g = try gradients(w, [w.tokenEmbedding]).grads[w.tokenEmbedding]!
         let used = Set(Tiny.tokens)
         // rows of tokens in the sequence: input + output use, checked by differences
-        let h: Float = 2e-3, b = w.buffer(w.tokenEmbedding), scale = Double(g.map { abs($0) }.max()!)
+        let h: Float = 2e-3, b = w.mutableBuffer(w.tokenEmbedding), scale = Double(g.map { abs($0) }.max()!)
         for row in [Tiny.tokens[1], Tiny.tokens[4], 11] {
             let rowLargest = (0..<C).max { abs(g[row * C + $0]) < abs(g[row * C + $1]) }!
             for col in [rowLargest, 0, C - 1] {

@@ -35,7 +35,7 @@ public enum TinyModel {
         var rng = SplitMix64(seed: seed)
         let w = LlamaWeights(config: config)
         for p in w.all {
-            let b = w.buffer(p)
+            let b = w.mutableBuffer(p)
             if p.cols == 1 {
                 for i in b.indices { b[i] = 1 + 0.1 * rng.uniform() }
             } else {

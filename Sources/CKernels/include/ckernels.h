@@ -49,6 +49,19 @@ void ie_swiglu_forward(const float *gate, const float *up, float *act, int n);
 /// σ = 1 / (1 + exp(−g)):  dgate[i] = da·up·σ·(1 + g(1 − σ)),  dup[i] = da·g·σ (overwritten).
 void ie_swiglu_backward(const float *da, const float *gate, const float *up, float *dgate, float *dup, int n);
 
+/// GGUF block types `ie_quant_forward_row` reads (their ggml type numbers).
+enum { IE_QUANT_Q4_1 = 3, IE_QUANT_Q8_0 = 8 };
+
+/// Bytes of one row of K weights of `type` (K a multiple of 32); 0 for another type or K.
+int ie_quant_row_bytes(int type, int K);
+
+/// y[n] = Σ_k w[n,k]·x[k] (+ beta·y[n] when beta ≠ 0) for n0 ≤ n < n1, one row of x, W's rows kept as
+/// GGUF blocks `rowBytes` apart. Each weight is dequantised as the loader does (Q4_1: d·q + m, Q8_0:
+/// d·q, each operation rounded) and summed as `ie_linear_forward` sums, so the result is the same
+/// bits as `ie_linear_forward` with T = 1 on the dequantised Float32 rows, on every path.
+void ie_quant_forward_row(int type, const void *w, long rowBytes, int K, const float *x, int n0, int n1,
+                          float *y, float beta);
+
 /// The vector paths, narrowest first.
 enum { IE_PATH_PORTABLE = 0, IE_PATH_AVX2 = 1, IE_PATH_AVX512 = 2 };
 

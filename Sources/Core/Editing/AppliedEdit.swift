@@ -62,7 +62,7 @@ public final class AppliedEdit: UndoableEdit, @unchecked Sendable {
     /// Puts the snapshots back and hands their buffers to the log for reuse.
     private static func restore(_ model: LanguageModel, _ originals: [(ParamRef, [Float])]) {
         for (p, old) in originals {
-            _ = old.withUnsafeBufferPointer { model.network.buffer(p).update(fromContentsOf: $0) }
+            _ = old.withUnsafeBufferPointer { model.network.mutableBuffer(p).update(fromContentsOf: $0) }
         }
         model.editLog.recycle(originals.map(\.1))
     }
@@ -90,7 +90,7 @@ public final class AppliedEdit: UndoableEdit, @unchecked Sendable {
     /// model's log has some of the right size.
     static func snapshot(_ model: LanguageModel, _ params: [ParamRef]) -> [(ParamRef, [Float])] {
         params.map { p in
-            let source = UnsafeBufferPointer(model.network.buffer(p))
+            let source = model.network.buffer(p)
             guard var copy = model.editLog.reuse(count: p.count) else { return (p, Array(source)) }
             _ = copy.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: source) }
             return (p, copy)

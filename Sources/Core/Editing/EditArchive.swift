@@ -86,7 +86,7 @@ public enum EditArchive {
             saved.append((p, values))
         }
         let originals = AppliedEdit.snapshot(model, saved.map(\.0))
-        for (p, values) in saved { _ = values.withUnsafeBufferPointer { model.weights.buffer(p).update(fromContentsOf: $0) } }
+        for (p, values) in saved { _ = values.withUnsafeBufferPointer { model.weights.mutableBuffer(p).update(fromContentsOf: $0) } }
         let methods = header.edits.map(\.method).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let edit = try AppliedEdit(model: model, method: methods.joined(separator: "+"),
                                requests: header.edits.flatMap { $0.requests.map(\.request) }, originals: originals,

@@ -24,9 +24,13 @@ public protocol EditableModel: AnyObject, Sendable {
     func block(holding p: ParamRef) -> Int?
     /// The MLP matrices of `block`, in a fixed order (the default edit targets).
     func mlpMatrices(ofBlock block: Int) -> [ParamRef]
-    /// The values of `p`, in place.
-    func buffer(_ p: ParamRef) -> UnsafeMutableBufferPointer<Float>
-    func pointer(_ p: ParamRef) -> UnsafeMutablePointer<Float>
+    /// The values of `p`, in place, to read.
+    func buffer(_ p: ParamRef) -> UnsafeBufferPointer<Float>
+    func pointer(_ p: ParamRef) -> UnsafePointer<Float>
+    /// The values of `p`, in place, to write (a model may keep copies of `p` for speed, which
+    /// these drop).
+    func mutableBuffer(_ p: ParamRef) -> UnsafeMutableBufferPointer<Float>
+    func mutablePointer(_ p: ParamRef) -> UnsafeMutablePointer<Float>
 
     /// The residual stream entering `block` ([T, dim] flat); block 0 = the embeddings.
     func residual(tokens: [Int], atBlock block: Int) throws -> [Float]

@@ -229,7 +229,7 @@ public final class MetaTrainer {
             let c = caps[p] ?? (u: [], delta: [])
             return try editor.transform(weight: k, u: c.u, delta: c.delta, rows: c.u.count / p.cols)
         }
-        for (k, p) in targets.params.enumerated() { editor.applyEdit(transformed[k], to: w.pointer(p)) }
+        for (k, p) in targets.params.enumerated() { editor.applyEdit(transformed[k], to: w.mutablePointer(p)) }
         defer { restoreBase() }
         // Edited model: L_edit = mean over the equivalence inputs of the target NLL, L_loc = mean
         // over the locality inputs of KL(p ‖ q) at their positions.
@@ -306,7 +306,7 @@ public final class MetaTrainer {
 
     func restoreBase() {
         for (k, p) in targets.params.enumerated() {
-            _ = base[k].withUnsafeBufferPointer { model.network.buffer(p).update(fromContentsOf: $0) }
+            _ = base[k].withUnsafeBufferPointer { model.network.mutableBuffer(p).update(fromContentsOf: $0) }
         }
     }
 

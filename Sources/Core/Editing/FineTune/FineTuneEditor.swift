@@ -68,7 +68,7 @@ public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
                 }
                 if step == 0 { firstLoss = loss }
                 for (k, p) in targets.params.enumerated() {
-                    let weight = w.buffer(p)
+                    let weight = w.mutableBuffer(p)
                     try optimisers[k].update(weight, gradients: UnsafeBufferPointer(grads.buffers[k]))
                     let original = originals[k].1
                     for i in 0..<p.count {
@@ -77,7 +77,7 @@ public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
                 }
             }
         } catch {
-            for (p, old) in originals { _ = old.withUnsafeBufferPointer { w.buffer(p).update(fromContentsOf: $0) } }
+            for (p, old) in originals { _ = old.withUnsafeBufferPointer { w.mutableBuffer(p).update(fromContentsOf: $0) } }
             throw error
         }
         return try AppliedEdit(model: model, method: method, requests: requests, originals: originals,

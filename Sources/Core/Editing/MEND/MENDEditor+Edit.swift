@@ -29,7 +29,7 @@ extension MENDEditor: KnowledgeEditor {
         let rows = try EditGradients.capture(model, targets: targets, sequences: seqs)
         let transformed = try transformForEdit(u: rows.u, delta: rows.delta, rows: rows.rows)
         let originals = AppliedEdit.snapshot(model, targets.params)
-        for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.network.pointer(p)) }
+        for (k, p) in targets.params.enumerated() { applyEdit(transformed[k], to: model.network.mutablePointer(p)) }
         return try AppliedEdit(model: model, method: method, requests: requests, originals: originals,
                            lossBefore: rows.loss, seconds: Date().timeIntervalSince(start),
                            deltaNorms: transformed.map(deltaNorm))

@@ -79,6 +79,17 @@ extension LlamaWeights {
             }
         }
         Dequantize.parallel(jobs)
+        for (s, t, type) in plan where t.dims.count == 2 {
+            guard let ref = weights.param(named: s.hf), let (be, bb) = type.blockLayout else { continue }
+            let src = UnsafeRawPointer(gguf.data(t)), rowBytes = t.dims[0] / be * bb
+            if let heads = s.ropeHeads {   // Hugging Face row h comes from the file's row r
+                var fileRow = [Int](repeating: 0, count: ref.rows)
+                for r in 0..<ref.rows { fileRow[RopePermutation.hfRow(ggufRow: r, headDim: ref.rows / heads)] = r }
+                weights.blockCopies.keep(ref, type: type, rowBytes: rowBytes) { src + fileRow[$0] * rowBytes }
+            } else {
+                weights.blockCopies.keep(ref, type: type, rowBytes: rowBytes) { src + $0 * rowBytes }
+            }
+        }
         return weights
     }
 }

@@ -28,11 +28,12 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 /// The three products of a linear layer y = x Wᵀ with x (T, in), W (out, in), y (T, out).
 ///
 /// The forward product of two or more rows is our own kernel (CKernels, `ie_linear_forward`): tiles
-/// of four weight rows (eight with AVX-512) × three rows of x in vector registers, W read once per
+/// of four weight rows × three rows of x in vector registers (six × eight with AVX-512), W read once per
 /// block of x, the output rows split over the cores. On the 2-core development machine it is faster than OpenBLAS 0.3.21's
 /// sgemm from 3 to 256 rows and equal at 1024 (`Scripts/bench/linear_kernels.c`, RESULTS.md
 /// "Speed"), and each output is the same bits whatever the number of rows. One row stays with
-/// sgemv, which is bound by reading W and reads it faster.
+/// sgemv, which is bound by reading W and reads it faster, unless the matrix still has the model
+/// file's blocks (`LlamaWeights.product`, `BlockCopies`), which are fewer bytes to read.
 ///
 /// For the backward product with a few rows (2...fewRows) sgemm spends most of its time packing
 /// all of W on every call, and T separate sgemv calls would stream W from memory T times. Instead
@@ -60,6 +61,22 @@ enum Linear {
             let (x, w, y) = args.value
             let lo = min(m, i * per), hi = i == parts - 1 ? m : min(m, lo + per)
             if lo < hi { ie_linear_forward(x, Int32(T), Int32(n), Int32(n), w, Int32(lo), Int32(hi), y, Int32(m), beta) }
+        }
+    }
+
+    /// Runs `body(lo, hi)` over parts of 0..<rows, one per core when `work` multiply-adds are worth
+    /// waking them for (each part writes its own rows).
+    static func parallelRows(_ rows: Int, work: Int, _ body: (Int, Int) -> Void) {
+        let parts = work < parallelWork ? 1 : min(cores, max(1, rows / 4))
+        if parts == 1 { return body(0, rows) }
+        let per = (rows / parts + 3) / 4 * 4
+        withoutActuallyEscaping(body) { body in
+            let run = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { i in
+                let body = run.value
+                let lo = min(rows, i * per), hi = i == parts - 1 ? rows : min(rows, lo + per)
+                if lo < hi { body(lo, hi) }
+            }
         }
     }
 

@@ -30,10 +30,10 @@ enum LlamaBlock {
         let c = w.config, p = w.layers[l], T = a.T, C = c.dim
         attend(w, layer: l, a, pos0: pos0, cache: cache, rope: rope)
         a.mid.p.update(from: a.input.p, count: T * C)
-        Linear.forward(a.attnOut.p, w.pointer(p.wo), rows: T, in: C, out: C, a.mid.p, beta: 1)
+        w.product([p.wo], a.attnOut.p, rows: T, a.mid.p, beta: 1)
         mlpActivation(w, layer: l, a)
         out.update(from: a.mid.p, count: T * C)
-        Linear.forward(a.act.p, w.pointer(p.wDown), rows: T, in: c.ffn, out: C, out, beta: 1)
+        w.product([p.wDown], a.act.p, rows: T, out, beta: 1)
     }
 
     /// The attention stage up to its output before `o`: norm, q/k/v, RoPE, the cache, and
@@ -47,7 +47,7 @@ enum LlamaBlock {
         let c = w.config, p = w.layers[l], s = shape(c), T = a.T, C = c.dim, kv = c.kvDim
         RMSNorm.forward(a.input.p, w.pointer(p.attnNorm), rows: T, dim: C, eps: c.normEps,
                         out: a.xnAttn.p, rstd: a.rstdAttn.p)
-        Linear.forward(a.xnAttn.p, w.pointer(p.wq), rows: T, in: C, out: s.qkvDim, a.qkv.p)
+        w.product([p.wq, p.wk, p.wv], a.xnAttn.p, rows: T, a.qkv.p)
         rope.rotate(a.qkv.p, rows: T, stride: s.qkvDim, pos0: pos0, heads: c.heads)
         rope.rotate(a.qkv.p + C, rows: T, stride: s.qkvDim, pos0: pos0, heads: c.kvHeads)
         var keys = a.qkv.p + C, values = a.qkv.p + C + kv, ldkv = s.qkvDim, Tk = T
@@ -68,7 +68,7 @@ enum LlamaBlock {
         let c = w.config, p = w.layers[l], T = a.T, C = c.dim, F = c.ffn
         RMSNorm.forward(a.mid.p, w.pointer(p.mlpNorm), rows: T, dim: C, eps: c.normEps,
                         out: a.xnMlp.p, rstd: a.rstdMlp.p)
-        Linear.forward(a.xnMlp.p, w.pointer(p.wGate), rows: T, in: C, out: 2 * F, a.gateUp.p)
+        w.product([p.wGate, p.wUp], a.xnMlp.p, rows: T, a.gateUp.p)
         SwiGLU.forward(gateUp: a.gateUp.p, act: a.act.p, rows: T, ffn: F)
     }
 

@@ -46,7 +46,7 @@ final class LlamaDecoder {
                         eps: c.normEps, out: normed.p, rstd: rstd.p)
         var logits = [Float](repeating: 0, count: c.vocab)
         logits.withUnsafeMutableBufferPointer { o in
-            Linear.forward(normed.p, weights.pointer(weights.output), rows: 1, in: c.dim, out: c.vocab, o.baseAddress!)
+            weights.product([weights.output], normed.p, rows: 1, o.baseAddress!)
         }
         return logits
     }

@@ -5,7 +5,7 @@ extension LlamaWeights {
         let w = LlamaWeights(config: c)
         var rng = SeededRandom(seed: seed)
         for p in w.all {
-            let b = w.buffer(p)
+            let b = w.mutableBuffer(p)
             if p.cols == 1 {
                 for i in b.indices { b[i] = 1 + 0.1 * gain * Float(2 * rng.nextUnit() - 1) }
             } else {

@@ -37,6 +37,8 @@ public final class LlamaWeights: @unchecked Sendable {
     public let finalNorm: ParamRef        // (dim)
     /// The output (LM head) matrix (vocab, dim); the same ref as `tokenEmbedding` when tied.
     public let output: ParamRef
+    /// The GGUF file's blocks of the matrices not written since loading, for one-row products.
+    let blockCopies = BlockCopies()
 
     /// Allocates a zeroed slab laid out for `config`.
     public init(config c: LlamaConfig) {
@@ -82,8 +84,25 @@ public final class LlamaWeights: @unchecked Sendable {
     /// Looks a parameter up by its Hugging Face name.
     public func param(named name: String) -> ParamRef? { all.first { $0.name == name } }
 
-    public func pointer(_ p: ParamRef) -> UnsafeMutablePointer<Float> { slab.baseAddress! + p.offset }
-    public func buffer(_ p: ParamRef) -> UnsafeMutableBufferPointer<Float> {
-        UnsafeMutableBufferPointer(start: pointer(p), count: p.count)
+    /// `p`'s values, to read.
+    public func pointer(_ p: ParamRef) -> UnsafePointer<Float> { UnsafePointer(slab.baseAddress! + p.offset) }
+    public func buffer(_ p: ParamRef) -> UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: pointer(p), count: p.count) }
+
+    /// y (T, out) = x Wᵀ + beta·y with W the consecutive matrices `params` (one, or a fused q | k | v
+    /// or gate | up): one row from the file's blocks where all of them are kept, else `Linear`.
+    func product(_ params: [ParamRef], _ x: UnsafePointer<Float>, rows T: Int, _ y: UnsafeMutablePointer<Float>,
+                 beta: Float = 0) {
+        if T == 1, blockCopies.forwardRow(params, x, y, beta: beta) { return }
+        Linear.forward(x, pointer(params[0]), rows: T, in: params[0].cols, out: params.reduce(0) { $0 + $1.rows }, y, beta: beta)
+    }
+
+    /// `p`'s values, to write: the file's blocks of `p` (`BlockCopies`) are dropped first, so every
+    /// later product reads the written values.
+    public func mutablePointer(_ p: ParamRef) -> UnsafeMutablePointer<Float> {
+        blockCopies.drop(p)
+        return slab.baseAddress! + p.offset
+    }
+    public func mutableBuffer(_ p: ParamRef) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: mutablePointer(p), count: p.count)
     }
 }
