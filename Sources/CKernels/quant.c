@@ -81,8 +81,9 @@ IE_AVX2 static inline __m256i group_avx2(int type, const uint8_t *b, int g) {
     return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b + 2 + 8 * g)));
 }
 
-IE_AVX2 static void rows_avx2(int type, const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1,
-                              float *y, float beta) {
+IE_AVX2 static inline __attribute__((always_inline))
+void rows_avx2(const int type, const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1, float *y,
+               float beta) {
     int bytes = type == IE_QUANT_Q4_1 ? Q4_1_BYTES : Q8_0_BYTES;
     for (int n = n0; n < n1; n++) {
         __m256 acc = _mm256_setzero_ps();
@@ -100,6 +101,12 @@ IE_AVX2 static void rows_avx2(int type, const uint8_t *w, long rowBytes, int K, 
     }
 }
 
+// One instance per type, so the loops carry no test of it.
+IE_AVX2 static void rows_avx2_q4_1(const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1, float *y,
+                                   float beta) { rows_avx2(IE_QUANT_Q4_1, w, rowBytes, K, x, n0, n1, y, beta); }
+IE_AVX2 static void rows_avx2_q8_0(const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1, float *y,
+                                   float beta) { rows_avx2(IE_QUANT_Q8_0, w, rowBytes, K, x, n0, n1, y, beta); }
+
 // AVX-512: rows n and n+1 in the two halves of one register (their eight bytes side by side), x's
 // eight values in both halves, so each half accumulates what one AVX2 register would.
 IE_AVX512 static inline __m512i group_avx512(int type, const uint8_t *a, const uint8_t *b, int g) {
@@ -112,20 +119,24 @@ IE_AVX512 static inline __m512i group_avx512(int type, const uint8_t *a, const u
     return _mm512_cvtepi8_epi32(both);
 }
 
+// Every AVX-512 CPU has F16C.
+#define IE_AVX512_F16C __attribute__((target("avx512f,avx2,fma,f16c")))
+
 IE_AVX512 static inline __m512 pair(float lo, float hi) {
     return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_set1_ps(lo)), _mm256_castps_pd(_mm256_set1_ps(hi)), 1));
 }
 
-IE_AVX512 static void rows_avx512(int type, const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1,
-                                  float *y, float beta) {
+IE_AVX512_F16C static inline __attribute__((always_inline))
+void rows_avx512(const int type, const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1, float *y,
+                 float beta) {
     int bytes = type == IE_QUANT_Q4_1 ? Q4_1_BYTES : Q8_0_BYTES;
     int n = n0;
     for (; n + 1 < n1; n += 2) {
         __m512 acc = _mm512_setzero_ps();
         for (int b = 0; b < K / BLOCK; b++) {
             const uint8_t *ba = w + n * rowBytes + (long)b * bytes, *bb = ba + rowBytes;
-            __m512 d = pair(half_to_float(load16(ba)), half_to_float(load16(bb)));
-            __m512 m = type == IE_QUANT_Q4_1 ? pair(half_to_float(load16(ba + 2)), half_to_float(load16(bb + 2))) : _mm512_setzero_ps();
+            __m512 d = pair(_cvtsh_ss(load16(ba)), _cvtsh_ss(load16(bb)));
+            __m512 m = type == IE_QUANT_Q4_1 ? pair(_cvtsh_ss(load16(ba + 2)), _cvtsh_ss(load16(bb + 2))) : _mm512_setzero_ps();
             for (int g = 0; g < 4; g++) {
                 __m512 v = _mm512_mul_ps(d, _mm512_cvtepi32_ps(group_avx512(type, ba, bb, g)));
                 if (type == IE_QUANT_Q4_1) v = _mm512_add_ps(v, m);
@@ -138,6 +149,9 @@ IE_AVX512 static void rows_avx512(int type, const uint8_t *w, long rowBytes, int
     }
     if (n < n1) rows_avx2(type, w, rowBytes, K, x, n, n1, y, beta);
 }
+
+IE_AVX512_F16C static void rows_avx512_q4_1(const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1,
+                                            float *y, float beta) { rows_avx512(IE_QUANT_Q4_1, w, rowBytes, K, x, n0, n1, y, beta); }
 #endif
 
 int ie_quant_row_bytes(int type, int K) {
@@ -152,8 +166,11 @@ void ie_quant_forward_row(int type, const void *w, long rowBytes, int K, const f
     const uint8_t *rows = w;
 #if IE_X86
     int path = ie_kernel_path();
-    if (path == IE_PATH_AVX512) { rows_avx512(type, rows, rowBytes, K, x, n0, n1, y, beta); return; }
-    if (path == IE_PATH_AVX2) { rows_avx2(type, rows, rowBytes, K, x, n0, n1, y, beta); return; }
+    int q4 = type == IE_QUANT_Q4_1;
+    // Q8_0 reads faster one row at a time (measured on Zen 4: 15 against 23 ms for 200,000 rows).
+    if (path == IE_PATH_AVX512 && q4) { rows_avx512_q4_1(rows, rowBytes, K, x, n0, n1, y, beta); return; }
+    if (path == IE_PATH_AVX512) { rows_avx2_q8_0(rows, rowBytes, K, x, n0, n1, y, beta); return; }
+    if (path == IE_PATH_AVX2) { (q4 ? rows_avx2_q4_1 : rows_avx2_q8_0)(rows, rowBytes, K, x, n0, n1, y, beta); return; }
 #endif
     rows_portable(type, rows, rowBytes, K, x, n0, n1, y, beta);
 }
