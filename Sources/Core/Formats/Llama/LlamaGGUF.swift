@@ -1,3 +1,4 @@
+import CKernels
 extension LlamaConfig {
     /// The LLaMA hyper-parameters in a GGUF file's `llama.*` metadata; the vocabulary size is the
     /// length of the token list, and the head is untied when an `output.weight` tensor exists.
@@ -80,14 +81,15 @@ extension LlamaWeights {
         }
         Dequantize.parallel(jobs)
         for (s, t, type) in plan where t.dims.count == 2 {
-            guard let ref = weights.param(named: s.hf), let (be, bb) = type.blockLayout else { continue }
+            let code: Int32 = type == .q4_1 ? Int32(IE_QUANT_Q4_1) : type == .q8_0 ? Int32(IE_QUANT_Q8_0) : -1
+            guard code >= 0, let ref = weights.param(named: s.hf), let (be, bb) = type.blockLayout else { continue }
             let src = UnsafeRawPointer(gguf.data(t)), rowBytes = t.dims[0] / be * bb
             if let heads = s.ropeHeads {   // Hugging Face row h comes from the file's row r
                 var fileRow = [Int](repeating: 0, count: ref.rows)
                 for r in 0..<ref.rows { fileRow[RopePermutation.hfRow(ggufRow: r, headDim: ref.rows / heads)] = r }
-                weights.blockCopies.keep(ref, type: type, rowBytes: rowBytes) { src + fileRow[$0] * rowBytes }
+                weights.blockCopies.keep(ref, code: code, rowBytes: rowBytes) { src + fileRow[$0] * rowBytes }
             } else {
-                weights.blockCopies.keep(ref, type: type, rowBytes: rowBytes) { src + $0 * rowBytes }
+                weights.blockCopies.keep(ref, code: code, rowBytes: rowBytes) { src + $0 * rowBytes }
             }
         }
         return weights

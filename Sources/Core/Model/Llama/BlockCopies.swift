@@ -20,11 +20,11 @@ final class BlockCopies: @unchecked Sendable {
 
     deinit { for m in matrices.values { free(m.data) } }
 
-    /// Keeps a copy of `rows` rows of blocks from `row(r)` (each `rowBytes` long) for `p`; nothing
-    /// when the type has no one-row kernel or memory is short.
-    func keep(_ p: ParamRef, type: GGMLType, rowBytes: Int, row: (Int) -> UnsafeRawPointer) {
-        let code: Int32 = type == .q4_1 ? Int32(IE_QUANT_Q4_1) : type == .q8_0 ? Int32(IE_QUANT_Q8_0) : -1
-        guard code >= 0, ie_quant_row_bytes(code, Int32(p.cols)) == rowBytes,
+    /// Keeps a copy of `p`'s rows of blocks of kernel type `code` (`IE_QUANT_*`), row r read from
+    /// `row(r)`, each `rowBytes` long; nothing when the kernel does not take such rows or memory
+    /// is short.
+    func keep(_ p: ParamRef, code: Int32, rowBytes: Int, row: (Int) -> UnsafeRawPointer) {
+        guard ie_quant_row_bytes(code, Int32(p.cols)) == rowBytes, rowBytes > 0,
               let data = malloc(max(1, rowBytes * p.rows)) else { return }
         for r in 0..<p.rows { (data + r * rowBytes).copyMemory(from: row(r), byteCount: rowBytes) }
         lock.withLock { matrices[p.offset] = Matrix(type: code, rowBytes: rowBytes, rows: p.rows, data: data) }
