@@ -88,5 +88,9 @@ final class CommandLineTests: BinaryTestCase {
         let benchHelp = try Binary.run(["bench", "--help"], in: directory)
         XCTAssertEqual(benchHelp.status, 0)
         XCTAssertTrue(benchHelp.stdout.contains("USAGE: instructedit bench [--json]"), benchHelp.stdout)
+        // A vector path is checked before the model loads.
+        let path = try Binary.run(["bench", "--vector-path", "sse"], in: directory)
+        XCTAssertEqual(path.status, 1)
+        XCTAssertTrue(path.stderr.contains("unknown vector path 'sse' (portable, avx2, avx512)"), path.stderr)
     }
 }
