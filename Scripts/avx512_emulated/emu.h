@@ -1,4 +1,4 @@
-// Host emulation of the few AVX-512F intrinsics linear.c uses, as two AVX2 halves: a check of the
+// Host emulation of the few AVX-512F intrinsics linear.c uses (its x-pair tile since 2026-12-02), as two AVX2 halves: a check of the
 // AVX-512 tile's logic (pairing, halves, remainders) on a CPU without AVX-512. See run.sh.
 #include <immintrin.h>
 #include "ckernels.h"
@@ -17,8 +17,10 @@ IE_AVX2 static inline emu_pd e_castps_pd(emu_ps a) { emu_pd r = {_mm256_castps_p
 IE_AVX2 static inline emu_pd e_bcast(__m256d a) { emu_pd r = {a, a}; return r; }
 IE_AVX2 static inline emu_ps e_fmadd(emu_ps a, emu_ps b, emu_ps c) { emu_ps r = {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)}; return r; }
 IE_AVX2 static inline __m256 e_ps256(emu_ps a) { return a.lo; }
+IE_AVX2 static inline emu_ps e_loadu(const float *p) { emu_ps r = {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; return r; }
 IE_AVX2 static inline __m256d e_extract(emu_pd a, int i) { return i ? a.hi : a.lo; }
 #define _mm512_setzero_ps e_setzero
+#define _mm512_loadu_ps e_loadu
 #define _mm512_castpd256_pd512 e_cast256
 #undef _mm512_insertf64x4
 #define _mm512_insertf64x4 e_insert
