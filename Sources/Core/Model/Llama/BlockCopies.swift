@@ -38,29 +38,22 @@ final class BlockCopies: @unchecked Sendable {
         if let m { free(m.data) }
     }
 
-    /// Drops every matrix's blocks.
-    func dropAll() {
-        let all = lock.withLock { defer { matrices.removeAll() }; return Array(matrices.values) }
-        for m in all { free(m.data) }
-    }
-
     /// Whether `p` still has its blocks.
     func holds(_ p: ParamRef) -> Bool { lock.withLock { matrices[p.offset] != nil } }
 
     /// y (out) = x Wᵀ + beta·y for one row x, W the consecutive matrices `params` (a fused q | k | v
-    /// or gate | up product); false, doing nothing, unless every one of them has blocks of one type.
+    /// or gate | up product); false, doing nothing, unless every one of them still has its blocks.
     func forwardRow(_ params: [ParamRef], _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, beta: Float) -> Bool {
         lock.lock()
         defer { lock.unlock() }   // a drop waits for the product
         let parts = params.compactMap { matrices[$0.offset] }
-        guard parts.count == params.count, let type = parts.first?.type, parts.allSatisfy({ $0.type == type }),
-              let K = params.first?.cols, params.allSatisfy({ $0.cols == K }) else { return false }
+        guard parts.count == params.count, let K = params.first?.cols, params.allSatisfy({ $0.cols == K }) else { return false }
         var first = 0
         for (p, m) in zip(params, parts) {
             // Waking a second core costs more than a block's matrix takes to read (the 2-core Zen 4
             // decoded 40-48 tok/s split against 46-51 not); the LM head is worth splitting.
             Linear.parallelRows(p.rows, work: p.count < Self.splitWeights ? 0 : p.count) { lo, hi in
-                ie_quant_forward_row(type, m.data, m.rowBytes, Int32(K), x, Int32(lo), Int32(hi), y + first, beta)
+                ie_quant_forward_row(m.type, m.data, m.rowBytes, Int32(K), x, Int32(lo), Int32(hi), y + first, beta)
             }
             first += p.rows
         }
