@@ -107,39 +107,31 @@ IE_AVX2 static void rows_avx2_q4_1(const uint8_t *w, long rowBytes, int K, const
 IE_AVX2 static void rows_avx2_q8_0(const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1, float *y,
                                    float beta) { rows_avx2(IE_QUANT_Q8_0, w, rowBytes, K, x, n0, n1, y, beta); }
 
-// AVX-512: rows n and n+1 in the two halves of one register (their eight bytes side by side), x's
-// eight values in both halves, so each half accumulates what one AVX2 register would.
-IE_AVX512 static inline __m512i group_avx512(int type, const uint8_t *a, const uint8_t *b, int g) {
-    int off = type == IE_QUANT_Q4_1 ? 4 + 8 * (g & 1) : 2 + 8 * g;
-    __m128i both = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(a + off)), _mm_loadl_epi64((const __m128i *)(b + off)));
-    if (type == IE_QUANT_Q4_1) {
-        __m512i q = _mm512_cvtepu8_epi32(both);
-        return g < 2 ? _mm512_and_si512(q, _mm512_set1_epi32(0x0F)) : _mm512_srli_epi32(q, 4);
-    }
-    return _mm512_cvtepi8_epi32(both);
-}
-
-// Every AVX-512 CPU has F16C.
+// AVX-512, Q4_1 only (Q8_0 rows read faster through the AVX2 loop on Zen 4: 15 against 23 ms for
+// 200,000 rows, Scripts/bench/quant_rows.c): rows n and n+1 in the two halves of one register (their
+// eight nibble bytes side by side), x's eight values in both halves, so each half accumulates what
+// one AVX2 register would. Every AVX-512 CPU has F16C.
 #define IE_AVX512_F16C __attribute__((target("avx512f,avx2,fma,f16c")))
 
-IE_AVX512 static inline __m512 pair(float lo, float hi) {
-    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_set1_ps(lo)), _mm256_castps_pd(_mm256_set1_ps(hi)), 1));
+IE_AVX512_F16C static inline __m512 pair(const uint8_t *a, const uint8_t *b) {
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_set1_ps(_cvtsh_ss(load16(a)))),
+                                               _mm256_castps_pd(_mm256_set1_ps(_cvtsh_ss(load16(b)))), 1));
 }
 
-IE_AVX512_F16C static inline __attribute__((always_inline))
-void rows_avx512(const int type, const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1, float *y,
-                 float beta) {
-    int bytes = type == IE_QUANT_Q4_1 ? Q4_1_BYTES : Q8_0_BYTES;
+IE_AVX512_F16C static void rows_avx512_q4_1(const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1,
+                                            float *y, float beta) {
     int n = n0;
     for (; n + 1 < n1; n += 2) {
         __m512 acc = _mm512_setzero_ps();
         for (int b = 0; b < K / BLOCK; b++) {
-            const uint8_t *ba = w + n * rowBytes + (long)b * bytes, *bb = ba + rowBytes;
-            __m512 d = pair(_cvtsh_ss(load16(ba)), _cvtsh_ss(load16(bb)));
-            __m512 m = type == IE_QUANT_Q4_1 ? pair(_cvtsh_ss(load16(ba + 2)), _cvtsh_ss(load16(bb + 2))) : _mm512_setzero_ps();
+            const uint8_t *ba = w + n * rowBytes + (long)b * Q4_1_BYTES, *bb = ba + rowBytes;
+            __m512 d = pair(ba, bb), m = pair(ba + 2, bb + 2);
             for (int g = 0; g < 4; g++) {
-                __m512 v = _mm512_mul_ps(d, _mm512_cvtepi32_ps(group_avx512(type, ba, bb, g)));
-                if (type == IE_QUANT_Q4_1) v = _mm512_add_ps(v, m);
+                int off = 4 + 8 * (g & 1);   // groups 0, 1: low nibbles of bytes 0-7, 8-15; 2, 3: high
+                __m512i q = _mm512_cvtepu8_epi32(_mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(ba + off)),
+                                                                    _mm_loadl_epi64((const __m128i *)(bb + off))));
+                q = g < 2 ? _mm512_and_si512(q, _mm512_set1_epi32(0x0F)) : _mm512_srli_epi32(q, 4);
+                __m512 v = _mm512_add_ps(_mm512_mul_ps(d, _mm512_cvtepi32_ps(q)), m);
                 __m512 xv = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(x + b * BLOCK + 8 * g))));
                 acc = _mm512_fmadd_ps(v, xv, acc);
             }
@@ -147,11 +139,8 @@ void rows_avx512(const int type, const uint8_t *w, long rowBytes, int K, const f
         store(y + n, hsum8(_mm512_castps512_ps256(acc)), beta);
         store(y + n + 1, hsum8(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1))), beta);
     }
-    if (n < n1) rows_avx2(type, w, rowBytes, K, x, n, n1, y, beta);
+    if (n < n1) rows_avx2_q4_1(w, rowBytes, K, x, n, n1, y, beta);
 }
-
-IE_AVX512_F16C static void rows_avx512_q4_1(const uint8_t *w, long rowBytes, int K, const float *x, int n0, int n1,
-                                            float *y, float beta) { rows_avx512(IE_QUANT_Q4_1, w, rowBytes, K, x, n0, n1, y, beta); }
 #endif
 
 int ie_quant_row_bytes(int type, int K) {
@@ -167,10 +156,8 @@ void ie_quant_forward_row(int type, const void *w, long rowBytes, int K, const f
 #if IE_X86
     int path = ie_kernel_path();
     int q4 = type == IE_QUANT_Q4_1;
-    // Q8_0 reads faster one row at a time (measured on Zen 4: 15 against 23 ms for 200,000 rows).
     if (path == IE_PATH_AVX512 && q4) { rows_avx512_q4_1(rows, rowBytes, K, x, n0, n1, y, beta); return; }
-    if (path == IE_PATH_AVX512) { rows_avx2_q8_0(rows, rowBytes, K, x, n0, n1, y, beta); return; }
-    if (path == IE_PATH_AVX2) { (q4 ? rows_avx2_q4_1 : rows_avx2_q8_0)(rows, rowBytes, K, x, n0, n1, y, beta); return; }
+    if (path >= IE_PATH_AVX2) { (q4 ? rows_avx2_q4_1 : rows_avx2_q8_0)(rows, rowBytes, K, x, n0, n1, y, beta); return; }
 #endif
     rows_portable(type, rows, rowBytes, K, x, n0, n1, y, beta);
 }

@@ -83,7 +83,7 @@ extension LlamaWeights {
         for (s, t, type) in plan where t.dims.count == 2 {
             let code: Int32 = type == .q4_1 ? Int32(IE_QUANT_Q4_1) : type == .q8_0 ? Int32(IE_QUANT_Q8_0) : -1
             guard code >= 0, let ref = weights.param(named: s.hf), let (be, bb) = type.blockLayout else { continue }
-            let src = UnsafeRawPointer(gguf.data(t)), rowBytes = t.dims[0] / be * bb
+            let src = gguf.data(t), rowBytes = t.dims[0] / be * bb
             if let heads = s.ropeHeads {   // Hugging Face row h comes from the file's row r
                 var fileRow = [Int](repeating: 0, count: ref.rows)
                 for r in 0..<ref.rows { fileRow[RopePermutation.hfRow(ggufRow: r, headDim: ref.rows / heads)] = r }

@@ -11,7 +11,6 @@ final class BlockCopies: @unchecked Sendable {
     struct Matrix {
         let type: Int32
         let rowBytes: Int
-        let rows: Int
         let data: UnsafeMutableRawPointer
     }
 
@@ -29,7 +28,7 @@ final class BlockCopies: @unchecked Sendable {
         guard ie_quant_row_bytes(code, Int32(p.cols)) == rowBytes, rowBytes > 0,
               let data = malloc(max(1, rowBytes * p.rows)) else { return }
         for r in 0..<p.rows { (data + r * rowBytes).copyMemory(from: row(r), byteCount: rowBytes) }
-        lock.withLock { matrices[p.offset] = Matrix(type: code, rowBytes: rowBytes, rows: p.rows, data: data) }
+        lock.withLock { matrices[p.offset] = Matrix(type: code, rowBytes: rowBytes, data: data) }
     }
 
     /// Drops `p`'s blocks: its Float32 values are about to change.

@@ -53,19 +53,13 @@ enum Linear {
         guard T > 1 else {  // one row is bound by reading W, where OpenBLAS's sgemv is fastest
             return gemm(transB: true, T, m, n, x, lda: n, w, ldb: n, y, ldc: m, beta: beta)
         }
-        let parts = T * m * n < parallelWork ? 1 : min(cores, max(1, m / 4))
-        if parts == 1 { return ie_linear_forward(x, Int32(T), Int32(n), Int32(n), w, 0, Int32(m), y, Int32(m), beta) }
-        let per = (m / parts + 3) / 4 * 4
-        let args = UncheckedSendable((x, w, y))  // each part writes its own columns of y
-        DispatchQueue.concurrentPerform(iterations: parts) { i in
-            let (x, w, y) = args.value
-            let lo = min(m, i * per), hi = i == parts - 1 ? m : min(m, lo + per)
-            if lo < hi { ie_linear_forward(x, Int32(T), Int32(n), Int32(n), w, Int32(lo), Int32(hi), y, Int32(m), beta) }
+        parallelRows(m, work: T * m * n) { lo, hi in   // each part writes its own columns of y
+            ie_linear_forward(x, Int32(T), Int32(n), Int32(n), w, Int32(lo), Int32(hi), y, Int32(m), beta)
         }
     }
 
-    /// Runs `body(lo, hi)` over parts of 0..<rows, one per core when `work` multiply-adds are worth
-    /// waking them for (each part writes its own rows).
+    /// Runs `body(lo, hi)` over parts of 0..<rows (multiples of 4), one per core when `work`
+    /// multiply-adds are worth waking them for.
     static func parallelRows(_ rows: Int, work: Int, _ body: (Int, Int) -> Void) {
         let parts = work < parallelWork ? 1 : min(cores, max(1, rows / 4))
         if parts == 1 { return body(0, rows) }
