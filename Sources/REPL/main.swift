@@ -1,3 +1,5 @@
+import Core
 import Foundation
 
+HeapReuse.enable()
 exit(CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

@@ -13,7 +13,9 @@ final class MetaTrainerTests: XCTestCase {
         return try TinyModel.model(config: c, seed: 7)
     }
 
-    func config(steps: Int) -> MetaTrainingConfig {
+    func config(steps: Int) -> MetaTrainingConfig { Self.config(steps: steps) }
+
+    static func config(steps: Int) -> MetaTrainingConfig {
         var c = MetaTrainingConfig()
         c.tasks = ["counterfact", "recent"]
         c.steps = steps
@@ -199,5 +201,85 @@ final class MetaTrainerTests: XCTestCase {
         XCTAssertNil(c.equivalence)
         try OptionDecoder.decode(from: .table(["equivalence": .text("rephrase,plain")])) { try c.update(from: $0) }
         XCTAssertEqual(c.equivalence, [.rephrase, .plain])
+    }
+}
+
+/// The helper thread that computes the next step's unedited passes (`ExamplePrefetcher`) changes
+/// when values are computed, never what they are.
+final class PrefetchingTrainerTests: XCTestCase {
+    func testPrefetchingRunWritesTheSameCheckpointBytes() throws {
+        let m = try MetaTrainerTests.tinyModel()
+        var c = MetaTrainerTests.config(steps: 7)
+        c.validateEvery = 3
+        c.accumulation = 2
+        c.locality = [.own, .neighbour, .unrelated]
+        c.instruct = true
+        var folders: [String] = []
+        for prefetch in [false, true] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prefetch-\(UUID().uuidString)").path
+            addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+            let trainer = try MetaTrainer(model: m, config: c, runDirectory: folder)
+            trainer.prefetch = prefetch
+            XCTAssertEqual(try trainer.run().ending, .finished)
+            if prefetch { XCTAssertGreaterThan(trainer.prefetchedDistributions, 0, "the helper computed nothing") }
+            folders.append(folder)
+        }
+        for name in ["last.ckpt", "best.ckpt", "log.jsonl"] {
+            var contents = try folders.map { try String(decoding: Data(contentsOf: URL(fileURLWithPath: $0 + "/" + name)), as: UTF8.self) }
+            if name == "log.jsonl" {   // the step rate differs, nothing else may
+                contents = contents.map { $0.replacingOccurrences(of: #""steps_per_s":[0-9.e+-]+"#, with: "", options: .regularExpression) }
+            }
+            XCTAssertEqual(contents[0], contents[1], "\(name) differs with prefetching")
+        }
+    }
+
+    /// Ctrl-C while the helper thread works stops the run after the step under way, and the helper
+    /// neither swallows the request nor outlives the run.
+    func testCtrlCReachesAPrefetchingRun() throws {
+        let m = try MetaTrainerTests.tinyModel()
+        var c = MetaTrainerTests.config(steps: 8)
+        c.accumulation = 2
+        c.locality = [.own, .neighbour, .unrelated]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prefetch-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        let trainer = try MetaTrainer(model: m, config: c, runDirectory: folder)
+        trainer.prefetch = true
+        trainer.onExample = { step in if step == 2 { Interrupt.request() } }
+        let result = try trainer.run()
+        XCTAssertEqual(result.ending, .interrupted)
+        XCTAssertEqual(result.steps, 3)
+        XCTAssertFalse(Interrupt.isRequested)
+    }
+}
+
+/// The residual cache shared by a trainer and its helper thread.
+final class ResidualCacheTests: XCTestCase {
+    func testThreadsAskingForTheSameInputsGetOneComputationEach() throws {
+        let m = try MetaTrainerTests.tinyModel()
+        let w = m.network
+        let cache = ResidualCache(block: 3)
+        cache.addPrefix([10, 11, 12, 13])
+        let inputs: [[Int]] = (0..<12).map { i in i % 2 == 0 ? [10, 11, 12, 13, 20 + i, 5] : [30 + i, 31, 32, 7 + i] }
+        let results = UncheckedSendable(NSMutableArray())
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            let got = inputs.map { try? cache.residual(w, $0) }
+            results.value.add(got)
+        }
+        let reference = ResidualCache(block: 3)
+        reference.addPrefix([10, 11, 12, 13])
+        let expected = try inputs.map { try reference.residual(w, $0) }
+        for case let got as [[Float]?] in results.value { XCTAssertEqual(got.map { $0 ?? [] }, expected) }
+        XCTAssertEqual(cache.misses, inputs.count, "each input is computed once")
+        XCTAssertEqual(cache.hits, 3 * inputs.count)
+    }
+
+    func testAShieldedThreadLeavesCtrlCToItsOwner() throws {
+        Interrupt.request()
+        let helper = HelperQueue(label: "test.shield")
+        let threw = UncheckedSendable(NSMutableArray())
+        helper.async { do { try Interrupt.check() } catch { threw.value.add(error) } }
+        helper.stop()
+        XCTAssertEqual(threw.value.count, 0)
+        XCTAssertThrowsError(try Interrupt.check())
     }
 }

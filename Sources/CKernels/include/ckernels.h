@@ -76,4 +76,8 @@ const char *ie_kernel_path_name(void);
 /// 1 when a vector path is in use.
 int ie_kernels_vectorised(void);
 
+/// Makes glibc keep freed blocks of up to 1 GiB in the heap instead of unmapping them (no-op
+/// elsewhere).
+void ie_keep_freed_buffers(void);
+
 #endif

@@ -37,6 +37,15 @@ public enum Evaluator {
     public static func run(model: LanguageModel, editor: (any KnowledgeEditor)?, records: [EditRecord],
                            options: EvaluationOptions, scorer: ModelScorer? = nil,
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> EvaluationResult {
+        try run(model: model, editor: editor, records: records, options: options, scorer: scorer,
+                prefetch: HelperQueue.worthwhile, progress: progress)
+    }
+
+    /// `prefetch`: a helper thread computes the next record's residual streams while one is scored
+    /// (the same scores either way).
+    static func run(model: LanguageModel, editor: (any KnowledgeEditor)?, records: [EditRecord],
+                    options: EvaluationOptions, scorer: ModelScorer?, prefetch: Bool,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> EvaluationResult {
         let start = Date()
         let chosen = Array(records.prefix(options.n ?? records.count))
         guard let task = chosen.first?.task else { throw InstructEditError("eval: no records to evaluate") }
@@ -46,18 +55,29 @@ public enum Evaluator {
         let scorer = scorer.flatMap { $0.block <= block ? $0 : nil } ?? ModelScorer(model: model, lowestEditedBlock: block)
         let instructions = try InstructionSet.builtIn()
         var scores: [RecordScores] = []
-        for (i, r) in chosen.enumerated() {
-            try Interrupt.check()
-            let request = EditRequest(prompt: r.prompt, target: TeacherForcing.continuation(r.target), task: r.task,
-                                      instruct: options.instruct, unseen: options.unseen,
-                                      descriptionIndex: options.descriptionIndex,
-                                      topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)
-            let seed = options.seed &+ UInt64(i)
-            let render = { (s: String) in try request.render(s, instructions: instructions, seed: seed) }
-            scores.append(try r.convSent != nil
-                ? scoreConvSent(r, model: model, editor: editor, request: request, render: render, scorer: scorer, options: options)
-                : scoreFact(r, model: model, editor: editor, request: request, render: render, scorer: scorer, options: options))
-            progress(i + 1, chosen.count)
+        let helper = prefetch && chosen.count > 1 ? HelperQueue(label: "instructedit.prefetch.records") : nil
+        defer { helper?.stop() }
+        let requests = chosen.map { r in
+            EditRequest(prompt: r.prompt, target: TeacherForcing.continuation(r.target), task: r.task,
+                        instruct: options.instruct, unseen: options.unseen,
+                        descriptionIndex: options.descriptionIndex,
+                        topic: r.convSent?.topic, sentiment: r.convSent?.sentiment.rawValue)
+        }
+        let renderers = requests.indices.map { i in
+            { (s: String) in try requests[i].render(s, instructions: instructions, seed: options.seed &+ UInt64(i)) }
+        }
+        if let helper { scorer.prefetch(try scoredInputs(chosen[0], render: renderers[0], scorer: scorer, options: options), on: helper) }
+        try Linear.onOneCore(if: helper != nil) {
+            for (i, r) in chosen.enumerated() {
+                try Interrupt.check()
+                if let helper, i + 1 < chosen.count {
+                    scorer.prefetch(try scoredInputs(chosen[i + 1], render: renderers[i + 1], scorer: scorer, options: options), on: helper)
+                }
+                scores.append(try r.convSent != nil
+                    ? scoreConvSent(r, model: model, editor: editor, request: requests[i], render: renderers[i], scorer: scorer, options: options)
+                    : scoreFact(r, model: model, editor: editor, request: requests[i], render: renderers[i], scorer: scorer, options: options))
+                progress(i + 1, chosen.count)
+            }
         }
         return EvaluationResult(task: task, method: editor?.method ?? "unedited", options: options,
                                 summary: try ScoreSummary(scores), perRecord: scores,
@@ -69,6 +89,32 @@ public enum Evaluator {
     public static func cacheBlock(for editor: (any KnowledgeEditor)?, on model: LanguageModel) throws -> Int {
         guard let editor else { return (try? EditTargets.mlp(of: model.network).lowestBlock) ?? 0 }
         return try editor.targets(in: model).lowestBlock
+    }
+
+    /// The inputs `scoreFact`/`scoreConvSent` score for `r`, as far as they are known before its
+    /// edit (Neighbourhood's prompts wait for the model's greedy answers).
+    static func scoredInputs(_ r: EditRecord, render: (String) throws -> String, scorer: ModelScorer,
+                             options: EvaluationOptions) throws -> [[Int]] {
+        var pairs: [(String, String)] = []   // (prompt, answer before `continuation`)
+        if let cs = r.convSent {
+            let k = options.convSentUtterances
+            let utterances = Array(cs.wanted.prefix(k)) + Array(cs.opposite.prefix(k))
+            var prompts = [try render(r.prompt)] + (try r.rephrases.prefix(options.convSentRephrases).map(render))
+            if options.instruct { prompts.append(r.prompt) }
+            pairs = prompts.flatMap { p in utterances.map { (p, $0) } }
+            if let l = cs.locality { pairs += (Array(l.positive.prefix(k)) + Array(l.negative.prefix(k))).map { (l.prompt, $0) } }
+        } else {
+            let target = r.target
+            pairs.append((try render(r.prompt), target))
+            if options.instruct { pairs.append((r.prompt, target)) }
+            pairs += try r.rephrases.prefix(options.maxProbes).map { (try render($0), target) }
+            pairs += r.locality.prefix(options.maxProbes).map { ($0.prompt, $0.answer) }
+            for q in r.portability.prefix(options.maxProbes) {
+                let p = try render(q.prompt)
+                pairs += q.answers.prefix(options.aliasChoice == .first ? 1 : 3).map { (p, $0) }
+            }
+        }
+        return try pairs.map { try scorer.input(prompt: $0.0, answer: TeacherForcing.continuation($0.1)) }
     }
 
     static func scoreFact(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,

@@ -35,6 +35,24 @@ public final class ModelScorer: @unchecked Sendable {
         try cache.addInstructionPrefixes(tasks: tasks.filter { set.tasks().contains($0) }, instructions: set, tokenizer: model.tokenizer)
     }
 
+    /// The token sequence `predict`/`tokenLogProbs` pass through the model for this pair.
+    func input(prompt: String, answer: String) throws -> [Int] {
+        let tok = model.tokenizer
+        return try TeacherForcing.positions(promptIds: tok.encode(prompt), answerIds: tok.encode(answer)).input
+    }
+
+    /// Computes the residual streams of `inputs` on a helper thread ahead of their scoring (the
+    /// weights below the cached block never change, so the main thread may edit meanwhile).
+    func prefetch(_ inputs: [[Int]], on helper: HelperQueue) {
+        let w = model.network, cache = cache
+        helper.async {
+            for t in inputs where t.count >= 2 {
+                if helper.isStopped { return }
+                _ = try? cache.residual(w, t)
+            }
+        }
+    }
+
     /// Logits at the answer positions of prompt + " answer"-style continuation `answer`.
     func answerLogits(prompt: String, answer: String) throws -> (tf: TeacherForcing, logits: [Float]) {
         let tok = model.tokenizer

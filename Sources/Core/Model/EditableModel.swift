@@ -31,6 +31,10 @@ public protocol EditableModel: AnyObject, Sendable {
     /// these drop).
     func mutableBuffer(_ p: ParamRef) -> UnsafeMutableBufferPointer<Float>
     func mutablePointer(_ p: ParamRef) -> UnsafeMutablePointer<Float>
+    /// An independent model with this one's weights as they are now, for a helper thread to read
+    /// while this one is edited (`ExamplePrefetcher`). Its passes of two or more tokens give this
+    /// model's bits.
+    func copy() throws -> any EditableModel
 
     /// The residual stream entering `block` ([T, dim] flat); block 0 = the embeddings.
     func residual(tokens: [Int], atBlock block: Int) throws -> [Float]

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Cooperative cancellation for long runs (generation, evaluation, training). The REPL's SIGINT
@@ -16,7 +17,7 @@ public enum Interrupt {
     /// Throws `Interrupted` (and clears the flag) if the user pressed Ctrl-C, unless inside
     /// `deferred`, where the request waits for the next check outside it.
     public static func check() throws {
-        guard deferring.load(ordering: .relaxed) == 0 else { return }
+        guard deferring.load(ordering: .relaxed) == 0, !isShieldedThread else { return }
         if flag.exchange(false, ordering: .relaxed) { throw Interrupted() }
     }
 
@@ -26,6 +27,19 @@ public enum Interrupt {
         deferring.add(1, ordering: .relaxed)
         defer { deferring.subtract(1, ordering: .relaxed) }
         return try body()
+    }
+
+    /// Runs `body` on a helper thread whose checks never throw, so a Ctrl-C meant for the thread
+    /// that owns the run is left for it (a helper would otherwise clear the request).
+    static func shielded<T>(_ body: () throws -> T) rethrows -> T {
+        Thread.current.threadDictionary[shieldKey] = true
+        defer { Thread.current.threadDictionary.removeObject(forKey: shieldKey) }
+        return try body()
+    }
+
+    private static let shieldKey = "InstructEdit.Interrupt.shielded"
+    private static var isShieldedThread: Bool {
+        !Thread.isMainThread && Thread.current.threadDictionary[shieldKey] != nil
     }
 }
 

@@ -31,6 +31,13 @@ public final class MetaTrainer {
     let grads: GradientBuffers
     /// Called with the step number as each example starts (tests land a Ctrl-C inside a step).
     var onExample: ((Int) -> Void)?
+    /// Whether `run` computes the next step's unedited passes on a second thread
+    /// (`ExamplePrefetcher`): by default when OpenBLAS may use more than one core. The result is
+    /// the same bits either way.
+    public var prefetch = HelperQueue.worthwhile
+    private var prefetcher: ExamplePrefetcher?
+    /// Base locality distributions the prefetcher delivered (tests check that it did work).
+    private(set) var prefetchedDistributions = 0
 
     /// Prepares a run in `runDirectory`; resumes from its `last.ckpt` when one exists for the same
     /// configuration (the step budget may differ, so a finished run can be extended).
@@ -146,15 +153,20 @@ public final class MetaTrainer {
         var meanLoss = RunningMean(), meanEdit = RunningMean(), meanLoc = RunningMean()
         var skipped = 0
         var ending = MetaTrainingResult.Ending.finished
+        if prefetch { prefetcher = try ExamplePrefetcher(model: model.network, cache: cache) }
+        defer { prefetcher?.stop(); prefetcher = nil }
         do {
-            while step < config.steps {
-                try Interrupt.check()
-                // One step is one unit: Ctrl-C during it takes effect after it, so the saved state
-                // is always a step boundary and a resumed run equals an uninterrupted one.
-                let p = try Interrupt.deferred { try trainStep(&meanLoss, &meanEdit, &meanLoc, &skipped, start: start, startStep: startStep) }
-                try appendLog(p)
-                progress(p)
-                if validationsWithoutImprovement >= config.patience { ending = .earlyStopped; try saveLast(); break }
+            // With a helper thread, each product stays on its caller's core.
+            try Linear.onOneCore(if: prefetcher != nil) {
+                while step < config.steps {
+                    try Interrupt.check()
+                    // One step is one unit: Ctrl-C during it takes effect after it, so the saved state
+                    // is always a step boundary and a resumed run equals an uninterrupted one.
+                    let p = try Interrupt.deferred { try trainStep(&meanLoss, &meanEdit, &meanLoc, &skipped, start: start, startStep: startStep) }
+                    try appendLog(p)
+                    progress(p)
+                    if validationsWithoutImprovement >= config.patience { ending = .earlyStopped; try saveLast(); break }
+                }
             }
         } catch is Interrupted {
             restoreBase()
@@ -172,8 +184,17 @@ public final class MetaTrainer {
                            _ skipped: inout Int, start: Date, startStep: Int) throws -> MetaTrainingProgress {
         editor.zeroGradients()
         var lossSum = 0.0
-        for _ in 0..<config.accumulation {
-            let example = try sampleExample()
+        let examples = try (0..<config.accumulation).map { _ in try sampleExample() }
+        if let prefetcher {
+            // The next step's examples, from a copy of the generator: `random` stays at this step.
+            var ahead = random
+            if step == startStep { prefetcher.submit(examples) }
+            if (step + 1) % config.validateEvery == 0 || step + 1 == config.steps { prefetcher.submit(validation) }
+            if step + 1 < config.steps {
+                prefetcher.submit(try (0..<config.accumulation).map { _ in try sampleExample(using: &ahead) })
+            }
+        }
+        for example in examples {
             onExample?(step)
             let l = try accumulate(example, scale: 1 / Float(config.accumulation))
             meanEdit.add(Double(l.edit)); meanLoc.add(Double(l.loc))
@@ -216,6 +237,10 @@ public final class MetaTrainer {
         // Base locality distributions p (no gradient), one per locality input.
         let locality = try ex.localities.map { tf in
             let r = try cache.residual(w, tf.input)
+            if let p = prefetcher?.baseDistribution(tf) {
+                prefetchedDistributions += 1
+                return (tf: tf, residual: r, p: p)
+            }
             let base = try w.forward(tokens: tf.input, from: from, residual: r)
             return (tf: tf, residual: r, p: try w.logits(base, positions: tf.positions))
         }
@@ -295,7 +320,9 @@ public final class MetaTrainer {
         return total / Double(max(validation.count, 1))
     }
 
-    func sampleExample() throws -> TrainingExample {
+    func sampleExample() throws -> TrainingExample { try sampleExample(using: &random) }
+
+    func sampleExample(using random: inout SeededRandom) throws -> TrainingExample {
         let t = Int.random(in: 0..<pools.count, using: &random)
         let r = pools[t][Int.random(in: 0..<pools[t].count, using: &random)]
         let fallback = localityPool.randomElement(using: &random)

@@ -1,12 +1,19 @@
+import Foundation
+
 /// Residual streams entering the lowest inner block, keyed by token sequence. Weights below that
 /// block never change during editing or meta-training, so these are exact and computing them (the
 /// bulk of a forward pass) happens once per distinct input.
+///
+/// Safe to share between threads (`ExamplePrefetcher` fills it on a second one): each input is
+/// computed once, and a thread asking for one that another is computing waits for it.
 final class ResidualCache: @unchecked Sendable {
-    private var entries: [[Int]: [Float]] = [:]
+    private enum Slot { case computing, ready([Float]) }
+    private var entries: [[Int]: Slot] = [:]
     private var floats = 0
     let block: Int
     let capacityFloats: Int
     private(set) var hits = 0, misses = 0
+    private let condition = NSCondition()
 
     init(block: Int, capacityBytes: Int = 3 << 30) {
         self.block = block
@@ -14,29 +21,64 @@ final class ResidualCache: @unchecked Sendable {
     }
 
     /// Token prefixes many inputs share (instructions); their keys and values are computed once.
-    private var prefixes: [[Int]: (any ModelPrefix)?] = [:]
+    /// A prefix's state has scratch rows past the prefix, so one thread at a time uses it.
+    private final class Prefix: @unchecked Sendable {
+        let lock = NSLock()
+        var state: (any ModelPrefix)?
+    }
+    private var prefixes: [[Int]: Prefix] = [:]
 
     /// Registers a prefix; its state is computed the first time an input starts with it.
     func addPrefix(_ tokens: [Int]) {
-        if tokens.count >= 2, prefixes[tokens] == nil { prefixes[tokens] = .some(nil) }
+        condition.withLock { if tokens.count >= 2, prefixes[tokens] == nil { prefixes[tokens] = Prefix() } }
     }
 
+    /// Whether `tokens`' residual is computed (or being computed) already.
+    func contains(_ tokens: [Int]) -> Bool { condition.withLock { entries[tokens] != nil } }
+
     func residual(_ w: any EditableModel, _ tokens: [Int]) throws -> [Float] {
-        if let r = entries[tokens] { hits += 1; return r }
-        misses += 1
-        let r: [Float]
-        if let key = prefixes.keys.first(where: { tokens.count > $0.count && tokens.starts(with: $0) }) {
-            let state = try prefixes[key].flatMap { $0 } ?? w.prefix(tokens: key, atBlock: block)
-            prefixes[key] = state
-            r = try w.residual(tokens: tokens, atBlock: block, prefix: state)
-        } else {
-            r = try w.residual(tokens: tokens, atBlock: block)
+        condition.lock()
+        while true {
+            switch entries[tokens] {
+            case .ready(let r)?:
+                hits += 1
+                condition.unlock()
+                return r
+            case .computing?:
+                condition.wait()
+            case nil:
+                misses += 1
+                entries[tokens] = .computing
+                let prefix = prefixes.first { tokens.count > $0.key.count && tokens.starts(with: $0.key) }
+                condition.unlock()
+                let r: [Float]
+                do {
+                    r = try compute(w, tokens, prefix: prefix.map { ($0.key, $0.value) })
+                } catch {
+                    condition.withLock { entries[tokens] = nil; condition.broadcast() }
+                    throw error
+                }
+                condition.withLock {
+                    if floats + r.count <= capacityFloats {
+                        entries[tokens] = .ready(r)
+                        floats += r.count
+                    } else {
+                        entries[tokens] = nil
+                    }
+                    condition.broadcast()
+                }
+                return r
+            }
         }
-        if floats + r.count <= capacityFloats {
-            entries[tokens] = r
-            floats += r.count
-        }
-        return r
+    }
+
+    private func compute(_ w: any EditableModel, _ tokens: [Int], prefix: ([Int], Prefix)?) throws -> [Float] {
+        guard let (key, p) = prefix else { return try w.residual(tokens: tokens, atBlock: block) }
+        p.lock.lock()
+        defer { p.lock.unlock() }
+        let state = try p.state ?? w.prefix(tokens: key, atBlock: block)
+        p.state = state
+        return try w.residual(tokens: tokens, atBlock: block, prefix: state)
     }
 }
 

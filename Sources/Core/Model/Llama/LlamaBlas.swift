@@ -2,6 +2,7 @@ import CBLAS
 import CKernels
 import Dispatch
 import Foundation
+import Synchronization
 
 /// C = alpha·op(A)·op(B) + beta·C, row-major: op(A) is (M, K), op(B) is (K, N), C is (M, N).
 /// One row (M == 1) goes through sgemv, the faster kernel for a matrix-vector product.
@@ -46,6 +47,20 @@ enum Linear {
     /// OpenBLAS's thread count (the cores, or OPENBLAS_NUM_THREADS): one setting for both, so runs
     /// side by side with OPENBLAS_NUM_THREADS=1 stay on one core each.
     static let cores = max(1, min(8, Int(openblas_get_num_threads())))
+    /// Set while threads of our own share the cores (`onOneCore`): then each product stays on its
+    /// caller's core. Outputs are the same bits either way.
+    private static let pinned = Atomic<Int>(0)
+    /// The cores one product may split over now.
+    static var threads: Int { pinned.load(ordering: .relaxed) > 0 ? 1 : cores }
+
+    /// Runs `body` with every product on its caller's core (when `active`).
+    static func onOneCore<T>(if active: Bool = true, _ body: () throws -> T) rethrows -> T {
+        guard active else { return try body() }
+        // OpenBLAS's threads spin between calls, taking the core the other thread works on.
+        if pinned.add(1, ordering: .relaxed).newValue == 1 { openblas_set_num_threads(1) }
+        defer { if pinned.subtract(1, ordering: .relaxed).newValue == 0 { openblas_set_num_threads(Int32(cores)) } }
+        return try body()
+    }
 
     /// y (T, out) = x Wᵀ + beta·y.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int, in n: Int,
@@ -61,7 +76,7 @@ enum Linear {
     /// Runs `body(lo, hi)` over parts of 0..<rows (multiples of 4), one per core when `work`
     /// multiply-adds are worth waking them for.
     static func parallelRows(_ rows: Int, work: Int, _ body: (Int, Int) -> Void) {
-        let parts = work < parallelWork ? 1 : min(cores, max(1, rows / 4))
+        let parts = work < parallelWork ? 1 : min(threads, max(1, rows / 4))
         if parts == 1 { return body(0, rows) }
         let per = (rows / parts + 3) / 4 * 4
         withoutActuallyEscaping(body) { body in

@@ -137,7 +137,7 @@ enum Attention {
         let B = min(T, blockRows), blocks = (T + B - 1) / B, items = s.kvHeads * blocks
         // multiply-adds of the two products: the (T, pos0 + T) rectangle less about its masked half
         let work = 2 * s.heads * T * (pos0 + (T + 1) / 2) * s.headDim
-        let parts = work < parallelWork ? 1 : min(Linear.cores, items)
+        let parts = work < parallelWork ? 1 : min(Linear.threads, items)
         let args = UncheckedSendable((q, keys, values, probs, out))  // each block writes its own rows and columns
         let run: @Sendable (Int) -> Void = { part in
             let (q, keys, values, probs, out) = args.value

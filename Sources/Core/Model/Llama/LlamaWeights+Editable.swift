@@ -14,6 +14,14 @@ extension LlamaWeights: EditableModel {
         return [l.wGate, l.wUp, l.wDown]
     }
 
+    /// The slab only: the file's blocks (`BlockCopies`) serve one-row products, not these passes.
+    public func copy() throws -> any EditableModel {
+        let c = LlamaWeights(config: config)
+        guard c.slab.count == slab.count else { throw InstructEditError("copy: out of memory for a second copy of the model's weights") }
+        _ = c.slab.update(fromContentsOf: UnsafeBufferPointer(slab))
+        return c
+    }
+
     public func residual(tokens: [Int], atBlock block: Int) throws -> [Float] {
         try LlamaTraining.residual(self, tokens: tokens, atBlock: block)
     }
