@@ -153,7 +153,8 @@ public final class MetaTrainer {
         var meanLoss = RunningMean(), meanEdit = RunningMean(), meanLoc = RunningMean()
         var skipped = 0
         var ending = MetaTrainingResult.Ending.finished
-        if prefetch { prefetcher = try ExamplePrefetcher(model: model.network, cache: cache) }
+        // Without memory for the helper's copy of the weights the run goes on without it (same result).
+        if prefetch { prefetcher = try? ExamplePrefetcher(model: model.network, cache: cache) }
         defer { prefetcher?.stop(); prefetcher = nil }
         do {
             // With a helper thread, each product stays on its caller's core.
