@@ -23,7 +23,4 @@ final class HelperQueue: Sendable {
         stopped.store(true, ordering: .relaxed)
         queue.sync {}
     }
-
-    /// Whether helper threads pay: more than one core, and OpenBLAS allowed to use them.
-    static var worthwhile: Bool { Linear.cores > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 }
 }

@@ -50,6 +50,7 @@ enum Linear {
     /// Set while threads of our own share the cores (`onOneCore`): then each product stays on its
     /// caller's core. Outputs are the same bits either way.
     private static let pinned = Atomic<Int>(0)
+    private static let blasThreads = Atomic<Int>(1)
     /// The cores one product may split over now.
     static var threads: Int { pinned.load(ordering: .relaxed) > 0 ? 1 : cores }
 
@@ -57,8 +58,15 @@ enum Linear {
     static func onOneCore<T>(if active: Bool = true, _ body: () throws -> T) rethrows -> T {
         guard active else { return try body() }
         // OpenBLAS's threads spin between calls, taking the core the other thread works on.
-        if pinned.add(1, ordering: .relaxed).newValue == 1 { openblas_set_num_threads(1) }
-        defer { if pinned.subtract(1, ordering: .relaxed).newValue == 0 { openblas_set_num_threads(Int32(cores)) } }
+        if pinned.add(1, ordering: .relaxed).newValue == 1 {
+            blasThreads.store(Int(openblas_get_num_threads()), ordering: .relaxed)
+            openblas_set_num_threads(1)
+        }
+        defer {
+            if pinned.subtract(1, ordering: .relaxed).newValue == 0 {
+                openblas_set_num_threads(Int32(blasThreads.load(ordering: .relaxed)))
+            }
+        }
         return try body()
     }
 
@@ -111,6 +119,11 @@ enum Linear {
                                rows T: Int, in n: Int, out m: Int, _ dw: UnsafeMutablePointer<Float>) {
         gemm(transA: true, m, n, T, dy, lda: ldy ?? m, x, ldb: n, dw, ldc: n, beta: 1)
     }
+}
+
+extension HelperQueue {
+    /// Whether helper threads pay: more than one core, and OpenBLAS allowed to use them.
+    static var worthwhile: Bool { Linear.cores > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 }
 }
 
 /// A value handed to the threads of `DispatchQueue.concurrentPerform` whose parts write disjoint memory.
