@@ -273,6 +273,20 @@ final class ResidualCacheTests: XCTestCase {
         XCTAssertEqual(cache.hits, 3 * inputs.count)
     }
 
+    /// When full, the oldest inputs make room: what a helper computed ahead is kept for its owner.
+    func testAFullCacheDropsItsOldestInputs() throws {
+        let m = try MetaTrainerTests.tinyModel()
+        let w = m.network
+        let one = try w.residual(tokens: [1, 2, 3], atBlock: 2).count
+        let cache = ResidualCache(block: 2, capacityBytes: 4 * (2 * one))
+        for t in [[1, 2, 3], [4, 5, 6], [7, 8, 9]] { _ = try cache.residual(w, t) }
+        XCTAssertFalse(cache.contains([1, 2, 3]))
+        XCTAssertTrue(cache.contains([4, 5, 6]))
+        XCTAssertTrue(cache.contains([7, 8, 9]))
+        XCTAssertEqual(try cache.residual(w, [7, 8, 9]), try w.residual(tokens: [7, 8, 9], atBlock: 2))
+        XCTAssertEqual(cache.hits, 1)
+    }
+
     func testAShieldedThreadLeavesCtrlCToItsOwner() throws {
         Interrupt.request()
         let helper = HelperQueue(label: "test.shield")

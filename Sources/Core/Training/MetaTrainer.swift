@@ -36,6 +36,8 @@ public final class MetaTrainer {
     /// the same bits either way.
     public var prefetch = HelperQueue.worthwhile
     private var prefetcher: ExamplePrefetcher?
+    /// The next step's examples, drawn ahead for the prefetcher, with the generator before and after.
+    private var drawnAhead: (from: SeededRandom, examples: [TrainingExample], to: SeededRandom)?
     /// Base locality distributions the prefetcher delivered (tests check that it did work).
     private(set) var prefetchedDistributions = 0
 
@@ -155,7 +157,7 @@ public final class MetaTrainer {
         var ending = MetaTrainingResult.Ending.finished
         // Without memory for the helper's copy of the weights the run goes on without it (same result).
         if prefetch { prefetcher = try? ExamplePrefetcher(model: model.network, cache: cache) }
-        defer { prefetcher?.stop(); prefetcher = nil }
+        defer { prefetcher?.stop(); prefetcher = nil; drawnAhead = nil }
         do {
             // With a helper thread, each product stays on its caller's core.
             try Linear.onOneCore(if: prefetcher != nil) {
@@ -185,14 +187,25 @@ public final class MetaTrainer {
                            _ skipped: inout Int, start: Date, startStep: Int) throws -> MetaTrainingProgress {
         editor.zeroGradients()
         var lossSum = 0.0
-        let examples = try (0..<config.accumulation).map { _ in try sampleExample() }
+        // This step's examples: drawn by the previous step for the prefetcher when the generator is
+        // where that draw started, else drawn now.
+        let examples: [TrainingExample]
+        if let d = drawnAhead, d.from == random {
+            examples = d.examples
+            random = d.to
+        } else {
+            examples = try (0..<config.accumulation).map { _ in try sampleExample() }
+            prefetcher?.submit(examples)
+        }
+        drawnAhead = nil
         if let prefetcher {
-            // The next step's examples, from a copy of the generator: `random` stays at this step.
-            var ahead = random
-            if step == startStep { prefetcher.submit(examples) }
             if (step + 1) % config.validateEvery == 0 || step + 1 == config.steps { prefetcher.submit(validation) }
             if step + 1 < config.steps {
-                prefetcher.submit(try (0..<config.accumulation).map { _ in try sampleExample(using: &ahead) })
+                // From a copy of the generator: the state saved after this step stays at its boundary.
+                var ahead = random
+                let next = try (0..<config.accumulation).map { _ in try sampleExample(using: &ahead) }
+                drawnAhead = (random, next, ahead)
+                prefetcher.submit(next)
             }
         }
         for example in examples {

@@ -10,6 +10,9 @@ final class ResidualCache: @unchecked Sendable {
     private enum Slot { case computing, ready([Float]) }
     private var entries: [[Int]: Slot] = [:]
     private var floats = 0
+    /// Stored inputs, oldest first from `next`.
+    private var order: [[Int]] = []
+    private var next = 0
     let block: Int
     let capacityFloats: Int
     private(set) var hits = 0, misses = 0
@@ -59,9 +62,17 @@ final class ResidualCache: @unchecked Sendable {
                     throw error
                 }
                 condition.withLock {
+                    // Full: the oldest entries make room, since an input computed ahead for another
+                    // thread must be there when it asks.
+                    while floats + r.count > capacityFloats, next < order.count {
+                        if case .ready(let old)? = entries.removeValue(forKey: order[next]) { floats -= old.count }
+                        next += 1
+                    }
+                    if next > 4096, next * 2 > order.count { order.removeFirst(next); next = 0 }
                     if floats + r.count <= capacityFloats {
                         entries[tokens] = .ready(r)
                         floats += r.count
+                        order.append(tokens)
                     } else {
                         entries[tokens] = nil
                     }
