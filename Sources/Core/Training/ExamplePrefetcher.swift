@@ -65,12 +65,10 @@ final class ExamplePrefetcher: @unchecked Sendable {
 
     private static func key(_ tf: TeacherForcing) -> [Int] { tf.input + [-1] + tf.positions }
 
-    private var isStopped: Bool { condition.withLock { stopped } }
-
     private func prepare(_ ex: TrainingExample) {
         let inputs = [ex.edit] + ex.equivalences + ex.localities
         for tf in inputs where tf.input.count >= 2 {
-            if isStopped { return }
+            if helper.isStopped { return }
             _ = try? cache.residual(pristine, tf.input)
         }
         for tf in ex.localities where tf.input.count >= 2 {
