@@ -16,6 +16,7 @@ enum EditGradients {
         var out = EditRows(u: Array(repeating: [], count: targets.params.count),
                            delta: Array(repeating: [], count: targets.params.count),
                            rows: Array(repeating: 0, count: targets.params.count), loss: 0)
+        let residuals = try residuals ?? model.lentResiduals(for: sequences.map(\.input), from: targets.lowestBlock)
         let scale = 1 / Float(sequences.count)
         let wanted = Set(targets.params)
         for (s, seq) in sequences.enumerated() {

@@ -13,9 +13,15 @@ public protocol KnowledgeEditor: AnyObject, Sendable {
     func targets(in model: LanguageModel) throws -> EditTargets
     /// Applies `requests` together (a batch edit) to `model`'s weights.
     func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit
+    /// The token sequences `edit` passes through the model for `requests`, where known before it
+    /// runs ([] otherwise): evaluation computes their residual streams ahead on a helper thread.
+    func editInputs(_ model: LanguageModel, _ requests: [EditRequest]) throws -> [[Int]]
 }
 
 extension KnowledgeEditor {
+    /// Not known ahead unless an editor says so.
+    public func editInputs(_ model: LanguageModel, _ requests: [EditRequest]) throws -> [[Int]] { [] }
+
     /// Tokenises each request as prompt (instruction-rendered if asked) + target.
     func sequences(_ model: LanguageModel, _ requests: [EditRequest], seed: UInt64) throws -> [TeacherForcing] {
         guard !requests.isEmpty else { throw InstructEditError("edit: no edit requests given") }

@@ -66,19 +66,26 @@ public enum Evaluator {
         let renderers = requests.indices.map { i in
             { (s: String) in try requests[i].render(s, instructions: instructions, seed: options.seed &+ UInt64(i)) }
         }
-        if let helper { scorer.prefetch(try scoredInputs(chosen[0], render: renderers[0], scorer: scorer, options: options), on: helper) }
-        try Linear.onOneCore(if: helper != nil) {
+        // The helper computes the residual streams of record i's edit and scored inputs ahead.
+        func planned(_ i: Int) throws -> [[Int]] {
+            try (editor?.editInputs(model, [requests[i]]) ?? [])
+                + scoredInputs(chosen[i], render: renderers[i], scorer: scorer, options: options)
+        }
+        if let helper { scorer.prefetch(try planned(0), on: helper) }
+        // The edit's own forward reads the scorer's residuals too (the edit prompt shares the
+        // cached instruction text, and often is a scored input).
+        try model.lendResiduals(scorer.cache) { try Linear.onOneCore(if: helper != nil) {
             for (i, r) in chosen.enumerated() {
                 try Interrupt.check()
                 if let helper, i + 1 < chosen.count {
-                    scorer.prefetch(try scoredInputs(chosen[i + 1], render: renderers[i + 1], scorer: scorer, options: options), on: helper)
+                    scorer.prefetch(try planned(i + 1), on: helper)
                 }
                 scores.append(try r.convSent != nil
                     ? scoreConvSent(r, model: model, editor: editor, request: requests[i], render: renderers[i], scorer: scorer, options: options)
                     : scoreFact(r, model: model, editor: editor, request: requests[i], render: renderers[i], scorer: scorer, options: options))
                 progress(i + 1, chosen.count)
             }
-        }
+        } }
         return EvaluationResult(task: task, method: editor?.method ?? "unedited", options: options,
                                 summary: try ScoreSummary(scores), perRecord: scores,
                                 seconds: Date().timeIntervalSince(start))
@@ -119,39 +126,39 @@ public enum Evaluator {
 
     static func scoreFact(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,
                           render: (String) throws -> String, scorer: ModelScorer, options: EvaluationOptions) throws -> RecordScores {
-        let target = TeacherForcing.continuation(r.target)
-        let locality = Array(r.locality.prefix(options.maxProbes))
-        let before = try locality.map { try scorer.predict(prompt: $0.prompt, answer: TeacherForcing.continuation($0.answer)).predicted }
-        // Neighbours: the unedited model's greedy answer is the reference, scored as locality is.
-        let neighbours: [(prompt: [Int], answer: [Int], before: [Int])] = try r.neighbours.prefix(options.maxProbes).compactMap { p in
-            guard let g = try scorer.greedyAnswer(prompt: p) else { return nil }
-            return (g.prompt, g.answer, try scorer.predict(promptIds: g.prompt, answerIds: g.answer).predicted)
+        let tok = model.tokenizer
+        func pair(_ prompt: String, _ answer: String) -> (promptIds: [Int], answerIds: [Int]) {
+            (tok.encode(prompt), tok.encode(TeacherForcing.continuation(answer)))
         }
+        let locality = r.locality.prefix(options.maxProbes).map { pair($0.prompt, $0.answer) }
+        // Neighbours: the unedited model's greedy answer is the reference, scored as locality is.
+        let neighbours = try r.neighbours.prefix(options.maxProbes).compactMap { try scorer.greedyAnswer(prompt: $0) }
+            .map { (promptIds: $0.prompt, answerIds: $0.answer) }
+        let before = try scorer.predict(locality + neighbours).map(\.predicted)
         let edit = try editor?.edit(model, [request])
         defer { try? edit?.undo() }
-        var s = RecordScores()
-        let rel = try scorer.predict(prompt: render(r.prompt), answer: target)
-        s.reliability = try Metrics.tokenAccuracy(predicted: rel.predicted, answer: rel.answer)
-        if options.instruct {
-            let plain = try scorer.predict(prompt: r.prompt, answer: target)
-            s.plainReliability = try Metrics.tokenAccuracy(predicted: plain.predicted, answer: plain.answer)
+        // Every input after the edit in one batch: edit prompt, plain prompt, rephrases, locality,
+        // neighbours, portability aliases.
+        let rephrases = try r.rephrases.prefix(options.maxProbes).map { pair(try render($0), r.target) }
+        let portability = try r.portability.prefix(options.maxProbes).map { q in
+            let p = try render(q.prompt)
+            return (options.aliasChoice == .first ? Array(q.answers.prefix(1)) : Array(q.answers.prefix(3))).map { pair(p, $0) }
         }
-        s.generalization = try Metrics.mean(r.rephrases.prefix(options.maxProbes).map { q in
-            let p = try scorer.predict(prompt: render(q), answer: target)
-            return try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer)
+        let plain = options.instruct ? [pair(r.prompt, r.target)] : []
+        var after = try scorer.predict([pair(try render(r.prompt), r.target)] + plain + rephrases + locality + neighbours
+                                       + portability.flatMap { $0 })[...]
+        func take(_ k: Int) -> [(predicted: [Int], answer: [Int])] { defer { after = after.dropFirst(k) }; return Array(after.prefix(k)) }
+        var s = RecordScores()
+        let rel = take(1)[0]
+        s.reliability = try Metrics.tokenAccuracy(predicted: rel.predicted, answer: rel.answer)
+        if let p = take(plain.count).first { s.plainReliability = try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer) }
+        s.generalization = try Metrics.mean(take(rephrases.count).map { try Metrics.tokenAccuracy(predicted: $0.predicted, answer: $0.answer) })
+        s.locality = try Metrics.mean(zip(take(locality.count), before).map { try Metrics.localityAgreement(before: $1, after: $0.predicted) })
+        s.neighbourhood = try Metrics.mean(zip(take(neighbours.count), before.dropFirst(locality.count)).map {
+            try Metrics.localityAgreement(before: $1, after: $0.predicted)
         })
-        s.locality = try Metrics.mean(zip(locality, before).map { probe, b in
-            let after = try scorer.predict(prompt: probe.prompt, answer: TeacherForcing.continuation(probe.answer)).predicted
-            return try Metrics.localityAgreement(before: b, after: after)
-        })
-        s.neighbourhood = try Metrics.mean(neighbours.map { n in
-            try Metrics.localityAgreement(before: n.before, after: scorer.predict(promptIds: n.prompt, answerIds: n.answer).predicted)
-        })
-        s.portability = try Metrics.mean(r.portability.prefix(options.maxProbes).map { q in
-            let aliases = options.aliasChoice == .first ? Array(q.answers.prefix(1)) : Array(q.answers.prefix(3))
-            return try Metrics.portabilityAccuracy(aliases: aliases.map {
-                try scorer.predict(prompt: render(q.prompt), answer: TeacherForcing.continuation($0))
-            }, choice: options.aliasChoice)
+        s.portability = try Metrics.mean(portability.map { aliases in
+            try Metrics.portabilityAccuracy(aliases: take(aliases.count), choice: options.aliasChoice)
         })
         return s
     }

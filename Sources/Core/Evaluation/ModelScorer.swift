@@ -74,25 +74,36 @@ public final class ModelScorer: @unchecked Sendable {
 
     /// The argmax at each answer position, for token ids.
     public func predict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
-        let unedited = isUnedited, key = Self.key(promptIds, answerIds)
-        if unedited, let p = basePredictions[key] { return (p, answerIds) }
-        let result = try computePredict(promptIds: promptIds, answerIds: answerIds)
-        if unedited { basePredictions[key] = result.predicted }
-        return result
+        try predict([(promptIds, answerIds)])[0]
     }
 
-    private func computePredict(promptIds: [Int], answerIds: [Int]) throws -> (predicted: [Int], answer: [Int]) {
-        let (tf, logits) = try answerLogits(promptIds: promptIds, answerIds: answerIds)
-        let v = model.network.vocabularySize
-        let predicted = (0..<tf.positions.count).map { k in
-            logits.withUnsafeBufferPointer { p in
-                var best = 0
-                var bestValue = -Float.infinity
-                for j in 0..<v where p[k * v + j] > bestValue { bestValue = p[k * v + j]; best = j }
-                return best
-            }
+    /// `predict` for several (prompt, answer) pairs, in order; their answer positions share one
+    /// product with the output matrix (the bulk of scoring a short answer is reading it).
+    func predict(_ pairs: [(promptIds: [Int], answerIds: [Int])]) throws -> [(predicted: [Int], answer: [Int])] {
+        let unedited = isUnedited
+        var predicted: [[Int]?] = pairs.map { unedited ? basePredictions[Self.key($0.promptIds, $0.answerIds)] : nil }
+        let missing = predicted.indices.filter { predicted[$0] == nil }
+        let w = model.network, v = w.vocabularySize
+        var parts: [(trace: any ModelTrace, positions: [Int])] = []
+        for i in missing {
+            let tf = try TeacherForcing.positions(promptIds: pairs[i].promptIds, answerIds: pairs[i].answerIds)
+            parts.append((try w.forward(tokens: tf.input, from: cache.block, residual: try cache.residual(w, tf.input)), tf.positions))
         }
-        return (predicted, tf.answer)
+        let logits = try w.logits(parts)
+        var row = 0
+        for (i, part) in zip(missing, parts) {
+            predicted[i] = part.positions.indices.map { _ in
+                defer { row += 1 }
+                return logits.withUnsafeBufferPointer { p in
+                    var best = 0
+                    var bestValue = -Float.infinity
+                    for j in 0..<v where p[row * v + j] > bestValue { bestValue = p[row * v + j]; best = j }
+                    return best
+                }
+            }
+            if unedited { basePredictions[Self.key(pairs[i].promptIds, pairs[i].answerIds)] = predicted[i] }
+        }
+        return zip(pairs, predicted).map { ($1 ?? [], $0.answerIds) }
     }
 
     /// The current model's greedy answer to `prompt`: the line breaks it starts with (a question's

@@ -47,6 +47,9 @@ public protocol EditableModel: AnyObject, Sendable {
     func forward(tokens: [Int], from start: Int, residual: [Float]?) throws -> any ModelTrace
     /// Logits at `positions` only ([P, vocab] flat).
     func logits(_ trace: any ModelTrace, positions: [Int]) throws -> [Float]
+    /// The logits of several traces at their positions, in order ([ΣP, vocab] flat): one read of
+    /// the output matrix for all of them (scoring a record's inputs after an edit).
+    func logits(_ parts: [(trace: any ModelTrace, positions: [Int])]) throws -> [Float]
     /// Backward from dLoss/dLogits at `positions` down to `trace.start`: gradients accumulated (+=)
     /// into `gradients`' buffers, and for each weight matrix in `captures` its per-row inputs u and
     /// output gradients δ (Σ_t δ_t u_tᵀ is its gradient).

@@ -14,6 +14,8 @@ public final class LanguageModel: @unchecked Sendable {
     public let loadSeconds: Double
     /// The edits applied to `weights`, oldest first (each undoable, newest first).
     public let editLog = EditLog()
+    /// Residual streams an evaluation lends to editors (`lendResiduals`).
+    let lentResiduals = LentResiduals()
 
     public convenience init(name: String, path: String, weights: LlamaWeights, tokenizer: any Tokenizer) {
         self.init(name: name, path: path, weights: weights, tokenizer: tokenizer, loadSeconds: 0)

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Safe to share between threads (`ExamplePrefetcher` fills it on a second one): each input is
 /// computed once, and a thread asking for one that another is computing waits for it.
-final class ResidualCache: @unchecked Sendable {
+final class ResidualCache: FrozenResiduals, @unchecked Sendable {
     private enum Slot { case computing, ready([Float]) }
     private var entries: [[Int]: Slot] = [:]
     private var floats = 0

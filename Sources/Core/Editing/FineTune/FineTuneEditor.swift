@@ -42,13 +42,19 @@ public final class FineTuneEditor: KnowledgeEditor, @unchecked Sendable {
 
     static func short(_ x: Float) -> String { String(format: "%g", Double(x)) }
 
+    public func editInputs(_ model: LanguageModel, _ requests: [EditRequest]) throws -> [[Int]] {
+        try sequences(model, requests, seed: 0).map(\.input)
+    }
+
     public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
         let start = Date()
         let w = model.network
         let targets = try self.targets(in: model)
         let seqs = try sequences(model, requests, seed: 0)
-        // Nothing below the lowest inner block changes: its residual stream is computed once.
-        let residuals = try seqs.map { try w.residual(tokens: $0.input, atBlock: targets.lowestBlock) }
+        // Nothing below the lowest inner block changes: its residual stream is computed once (or
+        // read from what an evaluation lends).
+        let residuals = try model.lentResiduals(for: seqs.map(\.input), from: targets.lowestBlock)
+            ?? seqs.map { try w.residual(tokens: $0.input, atBlock: targets.lowestBlock) }
         let originals = AppliedEdit.snapshot(model, targets.params)
         let grads = GradientBuffers(targets.params)
         var optimisers = targets.params.map { Adam(count: $0.count, learningRate: learningRate) }

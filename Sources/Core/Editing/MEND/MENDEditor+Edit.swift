@@ -20,6 +20,10 @@ extension MENDEditor: KnowledgeEditor {
         return t
     }
 
+    public func editInputs(_ model: LanguageModel, _ requests: [EditRequest]) throws -> [[Int]] {
+        try sequences(model, requests, seed: config.seed).map(\.input)
+    }
+
     /// docs/MEND.md "Applying an edit": capture (u, δ) for the target NLL, transform them with the
     /// editor, and apply W̃ = W − α ∇̃W to every inner weight. Several requests are one batch edit.
     public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {

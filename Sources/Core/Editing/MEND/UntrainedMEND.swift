@@ -44,4 +44,8 @@ public final class UntrainedMEND: KnowledgeEditor, @unchecked Sendable {
     public func edit(_ model: LanguageModel, _ requests: [EditRequest]) throws -> AppliedEdit {
         try editor(for: model).edit(model, requests)
     }
+
+    public func editInputs(_ model: LanguageModel, _ requests: [EditRequest]) throws -> [[Int]] {
+        try editor(for: model).editInputs(model, requests)
+    }
 }

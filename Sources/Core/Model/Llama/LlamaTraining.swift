@@ -63,10 +63,20 @@ public enum LlamaTraining {
     /// Logits only at `positions` ([P, vocab] flat): the LM head is the largest matrix, so only the
     /// rows a loss reads are computed.
     public static func logits(_ w: LlamaWeights, _ trace: LlamaTrace, positions: [Int]) throws -> [Float] {
-        try checkPositions(positions, trace, w, in: "logits")
-        let c = w.config, P = positions.count
-        let rows = gather(trace.normed, positions, dim: c.dim)
+        try logits(w, [(trace, positions)])
+    }
+
+    /// The logits of several traces at their positions ([ΣP, vocab] flat), in one product.
+    static func logits(_ w: LlamaWeights, _ parts: [(trace: LlamaTrace, positions: [Int])]) throws -> [Float] {
+        for (trace, positions) in parts { try checkPositions(positions, trace, w, in: "logits") }
+        let c = w.config, P = parts.reduce(0) { $0 + $1.positions.count }
+        let rows = FloatBuffer(P * c.dim)
+        var at = 0
+        for (trace, positions) in parts {
+            for t in positions { (rows.p + at * c.dim).update(from: trace.normed.p + t * c.dim, count: c.dim); at += 1 }
+        }
         var out = [Float](repeating: 0, count: P * c.vocab)
+        if P == 0 { return out }
         out.withUnsafeMutableBufferPointer { o in
             Linear.forward(rows.p, w.pointer(w.output), rows: P, in: c.dim, out: c.vocab, o.baseAddress!)
         }

@@ -43,6 +43,10 @@ extension LlamaWeights: EditableModel {
         try LlamaTraining.logits(self, try llamaTrace(trace), positions: positions)
     }
 
+    public func logits(_ parts: [(trace: any ModelTrace, positions: [Int])]) throws -> [Float] {
+        try LlamaTraining.logits(self, parts.map { (try llamaTrace($0.trace), $0.positions) })
+    }
+
     @discardableResult
     public func backward(_ trace: any ModelTrace, positions: [Int], dLogits: [Float],
                          gradients: [ParamRef: UnsafeMutablePointer<Float>],
