@@ -69,3 +69,35 @@ final class BatchedScoringTests: XCTestCase {
         }
     }
 }
+
+/// Neighbourhood's reference answer: the greedy continuation up to a line break or `maxTokens`
+/// tokens, decoded only as far as the answer needs, equal to parsing a full greedy generation.
+final class GreedyAnswerTests: XCTestCase {
+    func testGreedyAnswerEqualsAParsedGreedyGeneration() throws {
+        let m = try MetaTrainerTests.tinyModel()
+        let tok = m.tokenizer
+        let prompts = try Datasets.load(task: "zsre", split: "test").records.prefix(12).map(\.prompt) + ["", "\n", "a\nb"]
+        var answered = 0
+        for maxTokens in 1...3 {
+            let scorer = ModelScorer(model: m, lowestEditedBlock: 2)
+            for prompt in prompts where !tok.encode(prompt).isEmpty {
+                var context = tok.encode(prompt)
+                let generated = try Generator(weights: m.weights, tokenizer: tok)
+                    .generate(prompt: context, parameters: GenerationParameters(maxTokens: maxTokens + 2)).tokens
+                var ids: [Int] = []
+                for id in generated {
+                    if id == tok.eosId { if ids.isEmpty { ids.append(id) }; break }
+                    let piece = tok.decode([id])
+                    let isBreak = piece.trimmingCharacters(in: .newlines).isEmpty
+                    if isBreak && ids.isEmpty { context.append(id); continue }
+                    if isBreak || piece.contains("\n") || ids.count == maxTokens { break }
+                    ids.append(id)
+                }
+                let found = try scorer.greedyAnswer(prompt: prompt, maxTokens: maxTokens)
+                XCTAssertEqual(found?.answer, ids.isEmpty ? nil : ids, "\(maxTokens) \(prompt.debugDescription)")
+                if let found { XCTAssertEqual(found.prompt, context); answered += 1 }
+            }
+        }
+        XCTAssertGreaterThan(answered, 0)
+    }
+}

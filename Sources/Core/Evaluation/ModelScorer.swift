@@ -121,19 +121,37 @@ public final class ModelScorer: @unchecked Sendable {
 
     private struct GreedyAnswer { let prompt: [Int]; let answer: [Int] }
 
+    /// Greedy decoding as `Generator.generate` does it at temperature 0, stopping as soon as the
+    /// answer is known (most answers end at a line break well before `maxTokens + 2` tokens).
     private func computeGreedyAnswer(prompt: String, maxTokens: Int) throws -> (prompt: [Int], answer: [Int])? {
-        let tok = model.tokenizer
+        let tok = model.tokenizer, w = model.weights
         var context = tok.encode(prompt)
-        let result = try Generator(weights: model.weights, tokenizer: tok)
-            .generate(prompt: context, parameters: GenerationParameters(maxTokens: maxTokens + 2))
+        try LlamaForward.validate(w, tokens: context, in: "generate")
+        let contextLength = w.config.contextLength, limit = maxTokens + 2
+        guard context.count < contextLength else {
+            throw InstructEditError("generate: the prompt has \(context.count) tokens, no room left in the context length \(contextLength)")
+        }
+        let decoder = LlamaDecoder(w, capacity: min(context.count + limit - 1, contextLength))
+        var logits = try decoder.append(context)
+        let vocab = min(w.config.vocab, max(tok.vocabularySize, 1))
+        var sampler = Sampler(temperature: 0, topP: 1, seed: 0)
         var ids: [Int] = []
-        for id in result.tokens {
+        for generated in 1...limit {
+            try Interrupt.check()
+            let id = logits.withUnsafeBufferPointer { sampler.sample(UnsafeBufferPointer(rebasing: $0[..<vocab])) }
             // Ending at once is an answer too (SmolLM2-Instruct does so after a bare question).
             if id == tok.eosId { if ids.isEmpty { ids.append(id) }; break }
-            let isBreak = tok.decode([id]).trimmingCharacters(in: .newlines).isEmpty
-            if isBreak && ids.isEmpty { context.append(id); continue }
-            if isBreak || tok.decode([id]).contains("\n") || ids.count == maxTokens { break }
-            ids.append(id)
+            let piece = tok.decode([id])
+            let isBreak = piece.trimmingCharacters(in: .newlines).isEmpty
+            if isBreak && ids.isEmpty {
+                context.append(id)
+            } else if isBreak || piece.contains("\n") {
+                break
+            } else {
+                ids.append(id)
+            }
+            if ids.count == maxTokens || generated == limit || decoder.count == contextLength { break }
+            logits = try decoder.append([id])
         }
         return ids.isEmpty ? nil : (context, ids)
     }
