@@ -5,7 +5,7 @@
 # both editors (seen and unseen instructions) on the three training tasks and the held-out ZsRE.
 # Resumable: re-running continues interrupted trainings. Settings are the ones behind RESULTS.md.
 #   RUNS  run folder (default runs/)   N  records per test set (default 100)
-#   STEPS, ANNEAL_STEPS  steps of the two training stages (default 1250 and 1600)
+#   STEPS, ANNEAL_STEPS  steps of the two training stages (default 1250 and 3200)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${RUNS:-runs}"; n="${N:-100}"
