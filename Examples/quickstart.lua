@@ -46,6 +46,11 @@ probes = {
   unrelated = "The capital of Germany is",
 }
 names = {"edited", "rephrased", "unrelated"}
+if request.instruct then
+  -- The prompt as the editor was trained to see it (a task instruction around it).
+  probes.instructed = templates.render("counterfact", prompt)
+  table.insert(names, 1, "instructed")
+end
 
 function measure()
   local out = {}
@@ -65,26 +70,34 @@ after = measure()
 -- ## Probe
 -- Log-probability of " Rome" and the top next token, before and after the edit. A good edit
 -- raises " Rome" on the edited and the rephrased prompt and leaves the unrelated prompt alone.
+-- With a meta-trained editor the first row is the edited prompt inside a task instruction, as
+-- InstructEdit edits and scores it; the plain rows show how far the edit carries without one
+-- (RESULTS.md, the caveat under E1-E3: the shipped editor's edits often do not).
 
 -- %%
-print(string.format("| %-9s | %-28s | %-12s | %-12s | %-10s | %-10s |", "prompt", "text",
+print(string.format("| %-10s | %-28s | %-12s | %-12s | %-10s | %-10s |", "prompt", "text",
                     "lp(Rome) pre", "lp(Rome) post", "top pre", "top post"))
 print("|" .. string.rep("---|", 6))
 for _, name in ipairs(names) do
   local b, a = before[name], after[name]
-  print(string.format("| %-9s | %-28s | %12.3f | %13.3f | %-10s | %-10s |", name, probes[name],
+  local text = name == "instructed" and "(instruction) " .. prompt or probes[name]
+  print(string.format("| %-10s | %-28s | %12.3f | %13.3f | %-10s | %-10s |", name, text,
                       b.rome, a.rome, string.format("%q", b.top), string.format("%q", a.top)))
 end
 print(prompt .. m:generate(prompt, {max_tokens = 8}))
 
 -- %% [markdown]
--- The same log-probabilities as a figure: the edit should lift the first two pairs of bars and
--- leave the third pair level.
+-- The same log-probabilities as a figure: the edit should lift the bars of the edited prompts
+-- and leave the unrelated pair level.
 
 -- %%
+function column(measured)
+  local values = {}
+  for i, name in ipairs(names) do values[i] = measured[name].rome end
+  return values
+end
 plot.bar{labels = names, title = 'log p(" Rome") before and after the edit', ylabel = "log-probability",
-         groups = {{name = "before", values = {before.edited.rome, before.rephrased.rome, before.unrelated.rome}},
-                   {name = "after", values = {after.edited.rome, after.rephrased.rome, after.unrelated.rome}}}}
+         groups = {{name = "before", values = column(before)}, {name = "after", values = column(after)}}}
 
 -- %% [markdown]
 -- ## Undo

@@ -77,8 +77,9 @@ final class ExamplesTests: BinaryTestCase {
     func testQuickstart() throws {
         let report = try render("quickstart")
         XCTAssertTrue(report.contains("no $INSTRUCTEDIT_EDITOR: using the FT-L baseline"), report)
-        XCTAssertTrue(report.contains("| edited    |"), report)
-        XCTAssertTrue(report.contains("| unrelated |"), report)
+        XCTAssertTrue(report.contains("| edited     |"), report)
+        XCTAssertTrue(report.contains("| unrelated  |"), report)
+        XCTAssertFalse(report.contains("| instructed |"), "FT-L edits the plain prompt: \(report)")
         XCTAssertTrue(report.contains("after undo, lp(Rome | edited prompt) = "), report)
         XCTAssertTrue(report.contains("0 edits applied"), report)
         XCTAssertEqual(figureLinks(report).filter { $0.hasSuffix(".png") }.count, 1, "quickstart draws its plot: \(report)")
@@ -89,6 +90,7 @@ final class ExamplesTests: BinaryTestCase {
         let report = try render("quickstart", extra: ["INSTRUCTEDIT_EDITOR": checkpoint])
         XCTAssertFalse(report.contains("\nno $INSTRUCTEDIT_EDITOR: using the FT-L baseline"), report)
         XCTAssertTrue(report.contains("MEND editor"), report)
+        XCTAssertTrue(report.contains("| instructed | (instruction) The capital of France is |"), report)
     }
 
     func testInstructions() throws {
