@@ -45,9 +45,7 @@ enum TrainModule: LuaModule {
             log?.finish()
             if result.ending == .interrupted { keepRunningAfterInterrupt(args) }
             if !quiet {
-                note("\(result.ending.rawValue) after \(result.steps) steps in \(ProgressText.duration(result.seconds)) ("
-                     + ProgressText.fixed(result.stepsPerSecond, 2) + " steps/s); best validation loss "
-                     + ProgressText.fixed(result.bestValidationLoss ?? .nan, 4) + " → \(result.bestPath)")
+                note(ProgressText.trainingEnd(result))
             }
             let editor: LuaEditor
             if FileManager.default.fileExists(atPath: result.bestPath) {

@@ -8,4 +8,13 @@ extension ProgressText {
         if p.skippedSteps > 0 { line += " skipped \(p.skippedSteps)" }
         return line
     }
+
+    /// The last line of a meta-training run: how it ended and where its best checkpoint is (or,
+    /// before any validation, its resume checkpoint).
+    public static func trainingEnd(_ r: MetaTrainingResult) -> String {
+        let best = r.bestValidationLoss.flatMap { $0.isFinite ? $0 : nil }
+        return "\(r.ending.rawValue) after \(r.steps) steps in \(duration(r.seconds)) (\(fixed(r.stepsPerSecond, 2)) steps/s); "
+            + (best.map { "best validation loss " + fixed($0, 4) + " → \(r.bestPath)" }
+               ?? "no validation yet, so no best checkpoint; the resume checkpoint is \(r.lastPath)")
+    }
 }

@@ -118,11 +118,7 @@ struct TrainCommand: RunnableCommand {
                 if p.validationLoss != nil { progress.finish(with: ProgressText.training(p)) } else { progress.line(ProgressText.training(p)) }
             }
             progress.finish()
-            let best = FileManager.default.fileExists(atPath: result.bestPath)
-                ? "best validation loss " + ProgressText.fixed(result.bestValidationLoss ?? .nan, 4) + " → \(result.bestPath)"
-                : "no validation yet, so no best.ckpt; the resume checkpoint is \(result.lastPath)"
-            Console.err("\n\(result.ending.rawValue) after \(result.steps) steps in \(ProgressText.duration(result.seconds))"
-                        + " (\(ProgressText.fixed(result.stepsPerSecond, 2)) steps/s); " + best)
+            Console.err("\n" + ProgressText.trainingEnd(result))
             return result.ending == .interrupted ? 130 : 0
         } catch {
             Console.err("instructedit train: \(error)")
