@@ -116,6 +116,21 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(pieces.count, 2)
     }
 
+    /// `onToken` sees each chosen token and can stop at it: the tokens up to it are those of a
+    /// longer run (it stops, it does not change the choice).
+    func testTokenCallbackStopsAtTheTokenItRejects() throws {
+        let full = try Generator(weights: w, tokenizer: ByteTokenizer()).generate(prompt: prompt, parameters: .init(maxTokens: 12, stopAtEOS: false))
+        var seen: [Int] = []
+        let r = try Generator(weights: w, tokenizer: ByteTokenizer())
+            .generate(prompt: prompt, parameters: .init(maxTokens: 12, stopAtEOS: false), onToken: { id in
+                seen.append(id)
+                return seen.count < 4
+            })
+        XCTAssertEqual(r.stopReason, .callback)
+        XCTAssertEqual(seen, Array(full.tokens.prefix(4)))
+        XCTAssertEqual(r.tokens, seen)
+    }
+
     func testContextLengthEndsGeneration() throws {
         let small = Tiny.model(seed: 11, context: 12)
         let r = try Generator(weights: small, tokenizer: ByteTokenizer())

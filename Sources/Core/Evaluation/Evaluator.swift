@@ -102,62 +102,43 @@ public enum Evaluator {
     /// edit (Neighbourhood's prompts wait for the model's greedy answers).
     static func scoredInputs(_ r: EditRecord, render: (String) throws -> String, scorer: ModelScorer,
                              options: EvaluationOptions) throws -> [[Int]] {
-        var pairs: [(String, String)] = []   // (prompt, answer before `continuation`)
-        if let cs = r.convSent {
-            let k = options.convSentUtterances
-            let utterances = Array(cs.wanted.prefix(k)) + Array(cs.opposite.prefix(k))
-            var prompts = [try render(r.prompt)] + (try r.rephrases.prefix(options.convSentRephrases).map(render))
-            if options.instruct { prompts.append(r.prompt) }
-            pairs = prompts.flatMap { p in utterances.map { (p, $0) } }
-            if let l = cs.locality { pairs += (Array(l.positive.prefix(k)) + Array(l.negative.prefix(k))).map { (l.prompt, $0) } }
-        } else {
-            let target = r.target
-            pairs.append((try render(r.prompt), target))
-            if options.instruct { pairs.append((r.prompt, target)) }
-            pairs += try r.rephrases.prefix(options.maxProbes).map { (try render($0), target) }
-            pairs += r.locality.prefix(options.maxProbes).map { ($0.prompt, $0.answer) }
-            for q in r.portability.prefix(options.maxProbes) {
-                let p = try render(q.prompt)
-                pairs += q.answers.prefix(options.aliasChoice == .first ? 1 : 3).map { (p, $0) }
+        guard let cs = r.convSent else {
+            return try FactPairs(r, tokenizer: scorer.model.tokenizer, render: render, options: options).all.map {
+                try TeacherForcing.positions(promptIds: $0.promptIds, answerIds: $0.answerIds).input
             }
         }
+        let k = options.convSentUtterances
+        let utterances = Array(cs.wanted.prefix(k)) + Array(cs.opposite.prefix(k))
+        var prompts = [try render(r.prompt)] + (try r.rephrases.prefix(options.convSentRephrases).map(render))
+        if options.instruct { prompts.append(r.prompt) }
+        var pairs = prompts.flatMap { p in utterances.map { (p, $0) } }   // (prompt, answer before `continuation`)
+        if let l = cs.locality { pairs += (Array(l.positive.prefix(k)) + Array(l.negative.prefix(k))).map { (l.prompt, $0) } }
         return try pairs.map { try scorer.input(prompt: $0.0, answer: TeacherForcing.continuation($0.1)) }
     }
 
     static func scoreFact(_ r: EditRecord, model: LanguageModel, editor: (any KnowledgeEditor)?, request: EditRequest,
                           render: (String) throws -> String, scorer: ModelScorer, options: EvaluationOptions) throws -> RecordScores {
-        let tok = model.tokenizer
-        func pair(_ prompt: String, _ answer: String) -> (promptIds: [Int], answerIds: [Int]) {
-            (tok.encode(prompt), tok.encode(TeacherForcing.continuation(answer)))
-        }
-        let locality = r.locality.prefix(options.maxProbes).map { pair($0.prompt, $0.answer) }
+        let pairs = try FactPairs(r, tokenizer: model.tokenizer, render: render, options: options)
         // Neighbours: the unedited model's greedy answer is the reference, scored as locality is.
         let neighbours = try r.neighbours.prefix(options.maxProbes).compactMap { try scorer.greedyAnswer(prompt: $0) }
             .map { (promptIds: $0.prompt, answerIds: $0.answer) }
-        let before = try scorer.predict(locality + neighbours).map(\.predicted)
+        let before = try scorer.predict(pairs.locality + neighbours).map(\.predicted)
         let edit = try editor?.edit(model, [request])
         defer { try? edit?.undo() }
-        // Every input after the edit in one batch: edit prompt, plain prompt, rephrases, locality,
-        // neighbours, portability aliases.
-        let rephrases = try r.rephrases.prefix(options.maxProbes).map { pair(try render($0), r.target) }
-        let portability = try r.portability.prefix(options.maxProbes).map { q in
-            let p = try render(q.prompt)
-            return (options.aliasChoice == .first ? Array(q.answers.prefix(1)) : Array(q.answers.prefix(3))).map { pair(p, $0) }
-        }
-        let plain = options.instruct ? [pair(r.prompt, r.target)] : []
-        var after = try scorer.predict([pair(try render(r.prompt), r.target)] + plain + rephrases + locality + neighbours
-                                       + portability.flatMap { $0 })[...]
+        // Every input after the edit in one batch, in the order taken below.
+        var after = try scorer.predict([pairs.reliability] + pairs.plain + pairs.rephrases + pairs.locality + neighbours
+                                       + pairs.portability.flatMap { $0 })[...]
         func take(_ k: Int) -> [(predicted: [Int], answer: [Int])] { defer { after = after.dropFirst(k) }; return Array(after.prefix(k)) }
         var s = RecordScores()
         let rel = take(1)[0]
         s.reliability = try Metrics.tokenAccuracy(predicted: rel.predicted, answer: rel.answer)
-        if let p = take(plain.count).first { s.plainReliability = try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer) }
-        s.generalization = try Metrics.mean(take(rephrases.count).map { try Metrics.tokenAccuracy(predicted: $0.predicted, answer: $0.answer) })
-        s.locality = try Metrics.mean(zip(take(locality.count), before).map { try Metrics.localityAgreement(before: $1, after: $0.predicted) })
-        s.neighbourhood = try Metrics.mean(zip(take(neighbours.count), before.dropFirst(locality.count)).map {
+        if let p = take(pairs.plain.count).first { s.plainReliability = try Metrics.tokenAccuracy(predicted: p.predicted, answer: p.answer) }
+        s.generalization = try Metrics.mean(take(pairs.rephrases.count).map { try Metrics.tokenAccuracy(predicted: $0.predicted, answer: $0.answer) })
+        s.locality = try Metrics.mean(zip(take(pairs.locality.count), before).map { try Metrics.localityAgreement(before: $1, after: $0.predicted) })
+        s.neighbourhood = try Metrics.mean(zip(take(neighbours.count), before.dropFirst(pairs.locality.count)).map {
             try Metrics.localityAgreement(before: $1, after: $0.predicted)
         })
-        s.portability = try Metrics.mean(portability.map { aliases in
+        s.portability = try Metrics.mean(pairs.portability.map { aliases in
             try Metrics.portabilityAccuracy(aliases: take(aliases.count), choice: options.aliasChoice)
         })
         return s

@@ -54,11 +54,6 @@ public final class ModelScorer: @unchecked Sendable {
     }
 
     /// Logits at the answer positions of prompt + " answer"-style continuation `answer`.
-    func answerLogits(prompt: String, answer: String) throws -> (tf: TeacherForcing, logits: [Float]) {
-        let tok = model.tokenizer
-        return try answerLogits(promptIds: tok.encode(prompt), answerIds: tok.encode(answer))
-    }
-
     func answerLogits(promptIds: [Int], answerIds: [Int]) throws -> (tf: TeacherForcing, logits: [Float]) {
         let tf = try TeacherForcing.positions(promptIds: promptIds, answerIds: answerIds)
         let w = model.network
@@ -121,38 +116,23 @@ public final class ModelScorer: @unchecked Sendable {
 
     private struct GreedyAnswer { let prompt: [Int]; let answer: [Int] }
 
-    /// Greedy decoding as `Generator.generate` does it at temperature 0, stopping as soon as the
-    /// answer is known (most answers end at a line break well before `maxTokens + 2` tokens).
+    /// Greedy decoding, stopped as soon as the answer is known (most end at a line break well
+    /// before `maxTokens + 2` tokens).
     private func computeGreedyAnswer(prompt: String, maxTokens: Int) throws -> (prompt: [Int], answer: [Int])? {
-        let tok = model.tokenizer, w = model.weights
+        let tok = model.tokenizer
         var context = tok.encode(prompt)
-        try LlamaForward.validate(w, tokens: context, in: "generate")
-        let contextLength = w.config.contextLength, limit = maxTokens + 2
-        guard context.count < contextLength else {
-            throw InstructEditError("generate: the prompt has \(context.count) tokens, no room left in the context length \(contextLength)")
-        }
-        let decoder = LlamaDecoder(w, capacity: min(context.count + limit - 1, contextLength))
-        var logits = try decoder.append(context)
-        let vocab = min(w.config.vocab, max(tok.vocabularySize, 1))
-        var sampler = Sampler(temperature: 0, topP: 1, seed: 0)
         var ids: [Int] = []
-        for generated in 1...limit {
-            try Interrupt.check()
-            let id = logits.withUnsafeBufferPointer { sampler.sample(UnsafeBufferPointer(rebasing: $0[..<vocab])) }
-            // Ending at once is an answer too (SmolLM2-Instruct does so after a bare question).
-            if id == tok.eosId { if ids.isEmpty { ids.append(id) }; break }
-            let piece = tok.decode([id])
-            let isBreak = piece.trimmingCharacters(in: .newlines).isEmpty
-            if isBreak && ids.isEmpty {
-                context.append(id)
-            } else if isBreak || piece.contains("\n") {
-                break
-            } else {
+        _ = try Generator(weights: model.weights, tokenizer: tok)
+            .generate(prompt: context, parameters: GenerationParameters(maxTokens: maxTokens + 2), onToken: { id in
+                // Ending at once is an answer too (SmolLM2-Instruct does so after a bare question).
+                if id == tok.eosId { if ids.isEmpty { ids.append(id) }; return false }
+                let piece = tok.decode([id])
+                let isBreak = piece.trimmingCharacters(in: .newlines).isEmpty
+                if isBreak && ids.isEmpty { context.append(id); return true }
+                if isBreak || piece.contains("\n") { return false }
                 ids.append(id)
-            }
-            if ids.count == maxTokens || generated == limit || decoder.count == contextLength { break }
-            logits = try decoder.append([id])
-        }
+                return ids.count < maxTokens
+            })
         return ids.isEmpty ? nil : (context, ids)
     }
 

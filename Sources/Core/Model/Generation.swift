@@ -72,10 +72,12 @@ public final class Generator {
     }
 
     /// Generates after `prompt` (token ids), streaming text to `onText` as it becomes final (only
-    /// complete UTF-8, never part of a stop string); `onText` returns false to stop. Ctrl-C
-    /// (`Interrupt`) stops with `Interrupted`.
+    /// complete UTF-8, never part of a stop string); `onText` returns false to stop. `onToken` sees
+    /// each token as it is chosen (the end-of-sequence token too) and returns false to stop there,
+    /// before the model reads it. Ctrl-C (`Interrupt`) stops with `Interrupted`.
     public func generate(prompt: [Int], parameters p: GenerationParameters = .init(),
-                         onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
+                         onText: (String) -> Bool = { _ in true },
+                         onToken: (Int) -> Bool = { _ in true }) throws -> GenerationResult {
         try p.validate()
         try LlamaForward.validate(weights, tokens: prompt, in: "generate")
         let context = weights.config.contextLength
@@ -108,6 +110,7 @@ public final class Generator {
             try Interrupt.check()
             let token = logits.withUnsafeBufferPointer { sampler.sample(UnsafeBufferPointer(rebasing: $0[..<vocab])) }
             result.tokens.append(token)
+            if !onToken(token) { result.stopReason = .callback; flush = false; break }
             if p.stopAtEOS, token == tokenizer.eosId { result.stopReason = .eos; break }
             let (piece, stopped) = text.append(token)
             if !emit(piece) { result.stopReason = .callback; flush = false; break }
