@@ -1,18 +1,20 @@
 # Issue #15's comparison in one run: `instructedit bench --json` and Scripts/bench/pytorch_forward.py
-# alternated ROUNDS times (default 3) on the same machine and thread count, then the median of each
-# figure and the ratios (ours / PyTorch for forward times, ours / PyTorch for decode tokens/s).
-# A development tool: it needs a Python with torch, transformers, gguf and accelerate (PYTHON).
+# alternated ROUNDS times (default 3) on the same machine and thread count (THREADS, default 2, for
+# both), then the median of each figure and the ratios (ours / PyTorch for forward times and for decode
+# tokens/s). A development tool: it needs a Python with torch, transformers, gguf and accelerate (PYTHON).
 #   PYTHON=/tmp/torchenv/bin/python bash Scripts/bench/against_pytorch.sh [ROUNDS] > /tmp/against.json
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
-bin=${BIN:-.build/release/instructedit}
+bin="$(swift build -c release --show-bin-path)/instructedit"
 python=${PYTHON:-python3}
+threads=${THREADS:-2}
 out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 for r in $(seq "$rounds"); do
-  "$bin" bench --json > "$out/ours-$r.json"
-  "$python" Scripts/bench/pytorch_forward.py "${MODEL:-$HOME/.instructedit/models/SmolLM2-135M-Instruct.Q4_1.gguf}" "${THREADS:-2}" \
-    2> "$out/torch-$r.err" > "$out/torch-$r.json"
+  OPENBLAS_NUM_THREADS="$threads" "$bin" bench --json > "$out/ours-$r.json"
+  "$python" Scripts/bench/pytorch_forward.py "${MODEL:-$HOME/.instructedit/models/SmolLM2-135M-Instruct.Q4_1.gguf}" "$threads" \
+    > "$out/torch-$r.json"
   echo "round $r done" >&2
 done
 "$python" - "$out" "$rounds" <<'EOF'
@@ -34,4 +36,3 @@ result["decode_ratio"] = result["ours_decode_tok_s"] / result["torch_decode_tok_
 result["runs"] = {"ours": ours, "torch": torch}
 print(json.dumps(result, indent=1))
 EOF
-rm -rf "$out"

@@ -5,7 +5,7 @@
 # (the best of 3 runs' tokens/s over the 63 single-token steps, after a warm-up). Prints one JSON object.
 #   python -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch transformers gguf accelerate
 #   /tmp/torchenv/bin/python Scripts/bench/pytorch_forward.py [path/to/model.gguf] [threads=2]
-# Before timing, it checks the model against ../shared/reference (the last position's logits of
+# Before timing, it checks the model against ../shared/reference (the logits at every position of
 # "The capital of France is"), so a wrong load cannot pass for a fast one.
 import json, os, statistics, sys, time, warnings
 
@@ -20,7 +20,7 @@ warnings.filterwarnings("ignore", category=FutureWarning)  # transformers rename
 folder, name = os.path.split(path)
 t0 = time.perf_counter()
 tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32).eval()
+model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32).eval()
 load_s = time.perf_counter() - t0
 
 here = os.path.dirname(os.path.abspath(__file__))
