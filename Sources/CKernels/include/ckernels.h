@@ -21,6 +21,21 @@
 void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, int n0, int n1,
                        float *y, int ldy, float beta);
 
+/// The backward products of y = x Wᵀ (W is (m, n): m outputs of n inputs), with the few rows an
+/// edit or a meta-training step has. Each output is one chain of fused multiply-adds in a fixed
+/// order, so it does not depend on the vector path, on how the outputs are split over threads, or
+/// on how many rows are computed together.
+///
+/// dx[t·ldx + j] for t < T and j0 ≤ j < j1: starting from beta·dx (0 when beta = 0), add
+/// dy[t·ldy + i]·w[i·n + j] for i = 0, 1, …, m − 1 in that order.
+void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int n, int j0, int j1,
+                              float *dx, int ldx, float beta);
+
+/// dw[i·n + j] for i0 ≤ i < i1 and j < n: starting from dw, add dy[t·ldy + i]·x[t·ldx + j] for
+/// t = 0, 1, …, T − 1 in that order.
+void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx, int T, int n, int i0, int i1,
+                               float *dw);
+
 /// y[i] = exp(x[i]) (x and y may be the same array). Range reduction by ln 2 in two parts, a degree-7
 /// polynomial, and the power of two applied in two steps so that results in the subnormal range
 /// round once. For normal results within 2 ulp of exp computed in Double (VectorMathTests checks 2;

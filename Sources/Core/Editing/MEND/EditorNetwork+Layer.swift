@@ -1,5 +1,3 @@
-import CBLAS
-
 /// One residual low-rank layer D → D of an editor network, as offsets into the editor's flat
 /// parameter slab (the gradient slab has the same layout):
 ///
@@ -100,20 +98,13 @@ struct EditorLayer: Sendable {
                     gpi[j] = gp
                 }
             }
-            // ∂U += g_pᵀ q (D, r)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(r), Int32(n),
-                        1, gP, Int32(d), q, Int32(r), 1, g + u, Int32(r))
-            // g_q = g_p U (N, r)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(d),
-                        1, gP, Int32(d), w + u, Int32(r), 0, gQ, Int32(r))
-            // ∂V += g_qᵀ h (r, D)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(r), Int32(d), Int32(n),
-                        1, gQ, Int32(r), h, Int32(d), 1, g + v, Int32(d))
-            // g_h = g_h' + g_q V (N, D)
-            if inputGradient {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(r),
-                            1, gQ, Int32(r), w + v, Int32(d), 1, gip.baseAddress!, Int32(d))
-            }
+            // The products of p = q Uᵀ and q = h Vᵀ backwards, as a linear layer's.
+            // ∂U += g_pᵀ q (D, r); g_q = g_p U (N, r)
+            Linear.backwardWeight(gP, q, rows: n, in: r, out: d, g + u)
+            Linear.backwardInput(gP, w + u, rows: n, in: r, out: d, gQ)
+            // ∂V += g_qᵀ h (r, D); g_h = g_h' + g_q V (N, D)
+            Linear.backwardWeight(gQ, h, rows: n, in: d, out: r, g + v)
+            if inputGradient { Linear.backwardInput(gQ, w + v, rows: n, in: d, out: r, gip.baseAddress!, beta: 1) }
         }}}}}}}}
         return inputGradient ? gIn : nil
     }

@@ -1,5 +1,3 @@
-import CBLAS
-
 extension MENDEditor {
     /// Meta-training backward for one inner weight: given G_ℓ = ∂L/∂W̃_ℓ (d_out, d_in) row-major,
     /// accumulates ∂L/∂α_ℓ = −⟨G_ℓ, ∇̃W_ℓ⟩_F into `stepSizeGradients` and the network gradients into
@@ -27,8 +25,7 @@ extension MENDEditor {
             t.deltaTilde.withUnsafeBufferPointer { dt in
                 let gz = gzp.baseAddress!
                 // (G ũ_i)ᵀ for every row: ũ Gᵀ (N, d_out)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(dOut), Int32(dIn),
-                            1, ut.baseAddress!, Int32(dIn), gp, Int32(dIn), 0, gz + dIn, Int32(d))
+                Linear.forward(ut.baseAddress!, gp, rows: n, in: dIn, out: dOut, gz + dIn, ldy: d)
                 // ⟨G, ∇̃W⟩ = Σ_i δ̃_iᵀ G ũ_i; then ∂δ̃_i = H ũ_i = −α G ũ_i
                 for i in 0..<n {
                     let row = gz + i * d + dIn, dti = dt.baseAddress! + i * dOut
@@ -37,9 +34,12 @@ extension MENDEditor {
                         row[j] *= -alpha
                     }
                 }
-                // ∂ũ_i = Hᵀ δ̃_i = −α Gᵀ δ̃_i: δ̃ G (N, d_in)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dIn), Int32(dOut),
-                            -alpha, dt.baseAddress!, Int32(dOut), gp, Int32(dIn), 0, gz, Int32(d))
+                // ∂ũ_i = Hᵀ δ̃_i = −α Gᵀ δ̃_i: δ̃ G (N, d_in), then scaled
+                Linear.backwardInput(dt.baseAddress!, gp, rows: n, in: dIn, out: dOut, gz, ldx: d)
+                for i in 0..<n {
+                    let row = gz + i * d
+                    for j in 0..<dIn { row[j] *= -alpha }
+                }
             }}
         }
         stepSizeGradients[t.weight] -= Float(inner)

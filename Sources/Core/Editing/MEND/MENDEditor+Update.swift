@@ -1,5 +1,3 @@
-import CBLAS
-
 extension MENDEditor {
     /// ∇̃W = Σ_i δ̃_i ũ_iᵀ, (d_out, d_in) row-major.
     public func pseudoGradient(_ t: MENDTransformed) -> [Float] {
@@ -16,7 +14,7 @@ extension MENDEditor {
     }
 
     /// Applies W̃ = W − α_ℓ ∇̃W in place to the (d_out, d_in) row-major weight at `weight`
-    /// (one sgemm, no temporary). Keep a copy of W to undo the edit exactly.
+    /// (one product into W). Keep a copy of W to undo the edit exactly.
     public func applyEdit(_ t: MENDTransformed, to weight: UnsafeMutablePointer<Float>) {
         accumulate(t, scale: -stepSizes[t.weight], into: weight)
     }
@@ -31,11 +29,10 @@ extension MENDEditor {
     /// w += scale · δ̃ᵀ ũ.
     private func accumulate(_ t: MENDTransformed, scale: Float, into w: UnsafeMutablePointer<Float>) {
         guard t.rows > 0 else { return }
-        t.deltaTilde.withUnsafeBufferPointer { dt in
+        let scaled = t.deltaTilde.map { scale * $0 }
+        scaled.withUnsafeBufferPointer { dt in
             t.uTilde.withUnsafeBufferPointer { ut in
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(t.dOut), Int32(t.dIn),
-                            Int32(t.rows), scale, dt.baseAddress!, Int32(t.dOut), ut.baseAddress!,
-                            Int32(t.dIn), 1, w, Int32(t.dIn))
+                Linear.backwardWeight(dt.baseAddress!, ut.baseAddress!, rows: t.rows, in: t.dIn, out: t.dOut, w)
             }
         }
     }

@@ -36,12 +36,11 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 /// sgemv, which is bound by reading W and reads it faster, unless the matrix still has the model
 /// file's blocks (`LlamaWeights.product`, `BlockCopies`), which are fewer bytes to read.
 ///
-/// For the backward product with a few rows (2...fewRows) sgemm spends most of its time packing
-/// all of W on every call, and T separate sgemv calls would stream W from memory T times. Instead
-/// W is visited in blocks of rows small enough to stay in cache while every row uses them.
+/// The two backward products are our kernels too (`ie_linear_backward_input`, `_weight`): on the
+/// shapes of an edit and a meta-training step about twice OpenBLAS's sgemm (RESULTS.md, "Backward
+/// kernels"), and each output is one fixed chain of fused multiply-adds, the same bits on every
+/// vector path and thread count.
 enum Linear {
-    static let fewRows = 12
-    static let blockFloats = 1 << 18   // 1 MiB of W per block
     /// Below this many multiply-adds one thread is faster than waking a second.
     static let parallelWork = 1 << 17
     /// OpenBLAS's thread count (the cores, or OPENBLAS_NUM_THREADS): one setting for both, so runs
@@ -70,14 +69,15 @@ enum Linear {
         return try body()
     }
 
-    /// y (T, out) = x Wᵀ + beta·y.
+    /// y (T, out) = x Wᵀ + beta·y (rows of y `ldy` apart, when y is a column block of a wider matrix).
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int, in n: Int,
-                        out m: Int, _ y: UnsafeMutablePointer<Float>, beta: Float = 0) {
+                        out m: Int, _ y: UnsafeMutablePointer<Float>, ldy: Int? = nil, beta: Float = 0) {
+        let ldy = ldy ?? m
         guard T > 1 else {  // one row is bound by reading W, where OpenBLAS's sgemv is fastest
-            return gemm(transB: true, T, m, n, x, lda: n, w, ldb: n, y, ldc: m, beta: beta)
+            return gemm(transB: true, T, m, n, x, lda: n, w, ldb: n, y, ldc: ldy, beta: beta)
         }
         parallelRows(m, work: T * m * n) { lo, hi in   // each part writes its own columns of y
-            ie_linear_forward(x, Int32(T), Int32(n), Int32(n), w, Int32(lo), Int32(hi), y, Int32(m), beta)
+            ie_linear_forward(x, Int32(T), Int32(n), Int32(n), w, Int32(lo), Int32(hi), y, Int32(ldy), beta)
         }
     }
 
@@ -97,27 +97,22 @@ enum Linear {
         }
     }
 
-    /// dx (T, in) = dy W + beta·dx.
+    /// dx (T, in) = dy W + beta·dx (rows of dx `ldx` apart): our kernel (`ie_linear_backward_input`), dx's columns split
+    /// over the cores.
     static func backwardInput(_ dy: UnsafePointer<Float>, _ w: UnsafePointer<Float>, rows T: Int,
-                              in n: Int, out m: Int, _ dx: UnsafeMutablePointer<Float>, beta: Float = 0) {
-        guard T > 1, T <= fewRows else {
-            gemm(T, n, m, dy, lda: m, w, ldb: n, dx, ldc: n, beta: beta)
-            return
-        }
-        let block = max(1, blockFloats / n)
-        for r0 in stride(from: 0, to: m, by: block) {
-            let rows = Int32(min(block, m - r0))
-            for t in 0..<T {
-                cblas_sgemv(CblasRowMajor, CblasTrans, rows, Int32(n), 1, w + r0 * n, Int32(n), dy + t * m + r0, 1,
-                            r0 == 0 ? beta : 1, dx + t * n, 1)
-            }
+                              in n: Int, out m: Int, _ dx: UnsafeMutablePointer<Float>, ldx: Int? = nil, beta: Float = 0) {
+        parallelRows(n, work: T * m * n) { lo, hi in
+            ie_linear_backward_input(dy, Int32(T), Int32(m), Int32(m), w, Int32(n), Int32(lo), Int32(hi), dx, Int32(ldx ?? n), beta)
         }
     }
 
-    /// dW (out, in) += dyᵀ x (rows of dy `ldy` apart, when dy is a column block of a wider matrix).
+    /// dW (out, in) += dyᵀ x (rows of dy `ldy` apart, when dy is a column block of a wider matrix):
+    /// our kernel (`ie_linear_backward_weight`), dW's rows split over the cores.
     static func backwardWeight(_ dy: UnsafePointer<Float>, ldy: Int? = nil, _ x: UnsafePointer<Float>,
                                rows T: Int, in n: Int, out m: Int, _ dw: UnsafeMutablePointer<Float>) {
-        gemm(transA: true, m, n, T, dy, lda: ldy ?? m, x, ldb: n, dw, ldc: n, beta: 1)
+        parallelRows(m, work: T * m * n) { lo, hi in
+            ie_linear_backward_weight(dy, Int32(ldy ?? m), x, Int32(n), Int32(T), Int32(n), Int32(lo), Int32(hi), dw)
+        }
     }
 }
 

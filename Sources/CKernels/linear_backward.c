@@ -1,0 +1,243 @@
+// The two backward products of y = x Wᵀ; see ckernels.h for the arithmetic contract. Each output
+// is one fused multiply-add chain in a fixed order, so the AVX-512, AVX2 and portable paths, any
+// split of the outputs over threads and any number of rows give the same bits.
+#include "dispatch.h"
+
+#include <math.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+/// How a backward-input tile starts its accumulators: from dx (a later block of W's rows), from
+/// zero, or from beta·dx.
+enum Start { CONTINUE = 0, ZERO = 1, SCALED = 2 };
+
+static float start_value(enum Start s, float dx, float beta) { return s == CONTINUE ? dx : s == ZERO ? 0.0f : beta * dx; }
+
+// MARK: dx = dy W + beta·dx
+
+/// Rows t < R of dx, columns [j, j + C): the chain over W's rows [i0, i1).
+static void input_portable(int R, int C, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
+                           float *dx, int ldx, enum Start s, float beta) {
+    for (int r = 0; r < R; r++)
+        for (int c = j; c < j + C; c++) {
+            float acc = start_value(s, dx[r * ldx + c], beta);
+            for (int i = i0; i < i1; i++) acc = fmaf(dy[r * ldy + i], w[(long)i * n + c], acc);
+            dx[r * ldx + c] = acc;
+        }
+}
+
+#if IE_X86
+enum { IN_ROWS_512 = 6, IN_VECS_512 = 4, IN_ROWS_256 = 4, IN_VECS_256 = 3 };
+
+IE_AVX512 static inline __attribute__((always_inline))
+void input_avx512(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
+                  float *dx, int ldx, enum Start s, float beta) {
+    __m512 acc[IN_ROWS_512][IN_VECS_512];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) {
+            __m512 d = s == ZERO ? _mm512_setzero_ps() : _mm512_loadu_ps(dx + r * ldx + j + 16 * v);
+            acc[r][v] = s == SCALED ? _mm512_mul_ps(_mm512_set1_ps(beta), d) : d;
+        }
+    for (int i = i0; i < i1; i++) {
+        const float *row = w + (long)i * n + j;
+        __m512 wv[IN_VECS_512];
+        for (int v = 0; v < V; v++) wv[v] = _mm512_loadu_ps(row + 16 * v);
+        for (int r = 0; r < R; r++) {
+            __m512 b = _mm512_set1_ps(dy[r * ldy + i]);
+            for (int v = 0; v < V; v++) acc[r][v] = _mm512_fmadd_ps(b, wv[v], acc[r][v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) _mm512_storeu_ps(dx + r * ldx + j + 16 * v, acc[r][v]);
+}
+
+IE_AVX2 static inline __attribute__((always_inline))
+void input_avx2(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
+                float *dx, int ldx, enum Start s, float beta) {
+    __m256 acc[IN_ROWS_256][IN_VECS_256];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) {
+            __m256 d = s == ZERO ? _mm256_setzero_ps() : _mm256_loadu_ps(dx + r * ldx + j + 8 * v);
+            acc[r][v] = s == SCALED ? _mm256_mul_ps(_mm256_set1_ps(beta), d) : d;
+        }
+    for (int i = i0; i < i1; i++) {
+        const float *row = w + (long)i * n + j;
+        __m256 wv[IN_VECS_256];
+        for (int v = 0; v < V; v++) wv[v] = _mm256_loadu_ps(row + 8 * v);
+        for (int r = 0; r < R; r++) {
+            __m256 b = _mm256_set1_ps(dy[r * ldy + i]);
+            for (int v = 0; v < V; v++) acc[r][v] = _mm256_fmadd_ps(b, wv[v], acc[r][v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) _mm256_storeu_ps(dx + r * ldx + j + 8 * v, acc[r][v]);
+}
+
+typedef void (*input_fn)(const float *, int, int, int, const float *, int, int, float *, int, enum Start, float);
+#define INPUT512(R, V) IE_AVX512 static void in512_##R##_##V(const float *dy, int ldy, int i0, int i1, const float *w, \
+    int n, int j, float *dx, int ldx, enum Start s, float beta) { input_avx512(R, V, dy, ldy, i0, i1, w, n, j, dx, ldx, s, beta); }
+#define INPUT256(R, V) IE_AVX2 static void in256_##R##_##V(const float *dy, int ldy, int i0, int i1, const float *w, \
+    int n, int j, float *dx, int ldx, enum Start s, float beta) { input_avx2(R, V, dy, ldy, i0, i1, w, n, j, dx, ldx, s, beta); }
+INPUT512(1, 1) INPUT512(2, 1) INPUT512(3, 1) INPUT512(4, 1) INPUT512(5, 1) INPUT512(6, 1)
+INPUT512(1, 4) INPUT512(2, 4) INPUT512(3, 4) INPUT512(4, 4) INPUT512(5, 4) INPUT512(6, 4)
+INPUT256(1, 1) INPUT256(2, 1) INPUT256(3, 1) INPUT256(4, 1)
+INPUT256(1, 3) INPUT256(2, 3) INPUT256(3, 3) INPUT256(4, 3)
+static const input_fn in512_wide[IN_ROWS_512] = {in512_1_4, in512_2_4, in512_3_4, in512_4_4, in512_5_4, in512_6_4};
+static const input_fn in512_one[IN_ROWS_512] = {in512_1_1, in512_2_1, in512_3_1, in512_4_1, in512_5_1, in512_6_1};
+static const input_fn in256_wide[IN_ROWS_256] = {in256_1_3, in256_2_3, in256_3_3, in256_4_3};
+static const input_fn in256_one[IN_ROWS_256] = {in256_1_1, in256_2_1, in256_3_1, in256_4_1};
+#endif
+
+void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int n, int j0, int j1,
+                              float *dx, int ldx, float beta) {
+    if (T <= 0 || j1 <= j0) return;
+    enum Start first = beta != 0 ? SCALED : ZERO;
+    if (m <= 0) {
+        input_portable(T, j1 - j0, dy, ldy, 0, 0, w, n, j0, dx, ldx, first, beta);
+        return;
+    }
+    // A block of W's rows small enough (about 256 KiB of the columns in hand) to stay in cache
+    // while every tile of dx's rows goes over it.
+    int cols = j1 - j0, block = 65536 / cols < 16 ? 16 : 65536 / cols;
+    int path = ie_kernel_path();
+    for (int i0 = 0; i0 < m; i0 += block) {
+        int i1 = i0 + block < m ? i0 + block : m;
+        enum Start s = i0 == 0 ? first : CONTINUE;
+#if IE_X86
+        if (path == IE_PATH_AVX512) {
+            for (int t = 0; t < T; t += IN_ROWS_512) {
+                int R = T - t < IN_ROWS_512 ? T - t : IN_ROWS_512;
+                const float *d = dy + (long)t * ldy;
+                float *o = dx + (long)t * ldx;
+                int j = j0;
+                for (; j + 64 <= j1; j += 64) in512_wide[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                for (; j + 16 <= j1; j += 16) in512_one[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+            }
+            continue;
+        }
+        if (path == IE_PATH_AVX2) {
+            for (int t = 0; t < T; t += IN_ROWS_256) {
+                int R = T - t < IN_ROWS_256 ? T - t : IN_ROWS_256;
+                const float *d = dy + (long)t * ldy;
+                float *o = dx + (long)t * ldx;
+                int j = j0;
+                for (; j + 24 <= j1; j += 24) in256_wide[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                for (; j + 8 <= j1; j += 8) in256_one[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+            }
+            continue;
+        }
+#endif
+        (void)path;
+        input_portable(T, cols, dy, ldy, i0, i1, w, n, j0, dx, ldx, s, beta);
+    }
+}
+
+// MARK: dW += dyᵀ x
+
+/// Rows [i, i + R) of dW, columns [j, j + C): the chain over the rows t < T of dy and x.
+static void weight_portable(int R, int C, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
+                            float *dw, int n) {
+    for (int r = 0; r < R; r++)
+        for (int c = j; c < j + C; c++) {
+            float acc = dw[(long)(i + r) * n + c];
+            for (int t = 0; t < T; t++) acc = fmaf(dy[(long)t * ldy + i + r], x[(long)t * ldx + c], acc);
+            dw[(long)(i + r) * n + c] = acc;
+        }
+}
+
+#if IE_X86
+IE_AVX512 static inline __attribute__((always_inline))
+void weight_avx512(int R, int V, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
+                   float *dw, int n) {
+    __m512 acc[IN_ROWS_512][IN_VECS_512];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) acc[r][v] = _mm512_loadu_ps(dw + (long)(i + r) * n + j + 16 * v);
+    for (int t = 0; t < T; t++) {
+        const float *xr = x + (long)t * ldx + j, *d = dy + (long)t * ldy + i;
+        __m512 xv[IN_VECS_512];
+        for (int v = 0; v < V; v++) xv[v] = _mm512_loadu_ps(xr + 16 * v);
+        for (int r = 0; r < R; r++) {
+            __m512 b = _mm512_set1_ps(d[r]);
+            for (int v = 0; v < V; v++) acc[r][v] = _mm512_fmadd_ps(b, xv[v], acc[r][v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) _mm512_storeu_ps(dw + (long)(i + r) * n + j + 16 * v, acc[r][v]);
+}
+
+IE_AVX2 static inline __attribute__((always_inline))
+void weight_avx2(int R, int V, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
+                 float *dw, int n) {
+    __m256 acc[IN_ROWS_256][IN_VECS_256];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) acc[r][v] = _mm256_loadu_ps(dw + (long)(i + r) * n + j + 8 * v);
+    for (int t = 0; t < T; t++) {
+        const float *xr = x + (long)t * ldx + j, *d = dy + (long)t * ldy + i;
+        __m256 xv[IN_VECS_256];
+        for (int v = 0; v < V; v++) xv[v] = _mm256_loadu_ps(xr + 8 * v);
+        for (int r = 0; r < R; r++) {
+            __m256 b = _mm256_set1_ps(d[r]);
+            for (int v = 0; v < V; v++) acc[r][v] = _mm256_fmadd_ps(b, xv[v], acc[r][v]);
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < V; v++) _mm256_storeu_ps(dw + (long)(i + r) * n + j + 8 * v, acc[r][v]);
+}
+
+typedef void (*weight_fn)(const float *, int, const float *, int, int, int, int, float *, int);
+#define WEIGHT512(R, V) IE_AVX512 static void w512_##R##_##V(const float *dy, int ldy, const float *x, int ldx, int T, \
+    int i, int j, float *dw, int n) { weight_avx512(R, V, dy, ldy, x, ldx, T, i, j, dw, n); }
+#define WEIGHT256(R, V) IE_AVX2 static void w256_##R##_##V(const float *dy, int ldy, const float *x, int ldx, int T, \
+    int i, int j, float *dw, int n) { weight_avx2(R, V, dy, ldy, x, ldx, T, i, j, dw, n); }
+WEIGHT512(1, 1) WEIGHT512(2, 1) WEIGHT512(3, 1) WEIGHT512(4, 1) WEIGHT512(5, 1) WEIGHT512(6, 1)
+WEIGHT512(1, 4) WEIGHT512(2, 4) WEIGHT512(3, 4) WEIGHT512(4, 4) WEIGHT512(5, 4) WEIGHT512(6, 4)
+WEIGHT256(1, 1) WEIGHT256(2, 1) WEIGHT256(3, 1) WEIGHT256(4, 1)
+WEIGHT256(1, 3) WEIGHT256(2, 3) WEIGHT256(3, 3) WEIGHT256(4, 3)
+static const weight_fn w512_wide[IN_ROWS_512] = {w512_1_4, w512_2_4, w512_3_4, w512_4_4, w512_5_4, w512_6_4};
+static const weight_fn w512_one[IN_ROWS_512] = {w512_1_1, w512_2_1, w512_3_1, w512_4_1, w512_5_1, w512_6_1};
+static const weight_fn w256_wide[IN_ROWS_256] = {w256_1_3, w256_2_3, w256_3_3, w256_4_3};
+static const weight_fn w256_one[IN_ROWS_256] = {w256_1_1, w256_2_1, w256_3_1, w256_4_1};
+#endif
+
+void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx, int T, int n, int i0, int i1,
+                               float *dw) {
+    if (T <= 0 || i1 <= i0 || n <= 0) return;
+    int path = ie_kernel_path();
+#if IE_X86
+    // Column blocks outside, so a block of x's columns stays in cache for every tile of dW's rows.
+    if (path == IE_PATH_AVX512) {
+        int j = 0;
+        for (; j + 64 <= n; j += 64)
+            for (int i = i0; i < i1; i += IN_ROWS_512) {
+                int R = i1 - i < IN_ROWS_512 ? i1 - i : IN_ROWS_512;
+                w512_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+            }
+        for (; j + 16 <= n; j += 16)
+            for (int i = i0; i < i1; i += IN_ROWS_512) {
+                int R = i1 - i < IN_ROWS_512 ? i1 - i : IN_ROWS_512;
+                w512_one[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+            }
+        if (j < n) weight_portable(i1 - i0, n - j, dy, ldy, x, ldx, T, i0, j, dw, n);
+        return;
+    }
+    if (path == IE_PATH_AVX2) {
+        int j = 0;
+        for (; j + 24 <= n; j += 24)
+            for (int i = i0; i < i1; i += IN_ROWS_256) {
+                int R = i1 - i < IN_ROWS_256 ? i1 - i : IN_ROWS_256;
+                w256_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+            }
+        for (; j + 8 <= n; j += 8)
+            for (int i = i0; i < i1; i += IN_ROWS_256) {
+                int R = i1 - i < IN_ROWS_256 ? i1 - i : IN_ROWS_256;
+                w256_one[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+            }
+        if (j < n) weight_portable(i1 - i0, n - j, dy, ldy, x, ldx, T, i0, j, dw, n);
+        return;
+    }
+#endif
+    (void)path;
+    weight_portable(i1 - i0, n, dy, ldy, x, ldx, T, i0, 0, dw, n);
+}
