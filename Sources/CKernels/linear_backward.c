@@ -27,7 +27,9 @@ static void input_portable(int R, int C, const float *dy, int ldy, int i0, int i
 }
 
 #if IE_X86
-enum { IN_ROWS_512 = 6, IN_VECS_512 = 4, IN_ROWS_256 = 4, IN_VECS_256 = 3 };
+// Tiles of 6 rows × 64 columns (AVX-512) and 6 × 16 (AVX2): 24 or 12 accumulators, and each row
+// of W read in whole cache lines.
+enum { IN_ROWS_512 = 6, IN_VECS_512 = 4, IN_ROWS_256 = 6, IN_VECS_256 = 2 };
 
 IE_AVX512 static inline __attribute__((always_inline))
 void input_avx512(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
@@ -80,13 +82,21 @@ typedef void (*input_fn)(const float *, int, int, int, const float *, int, int, 
     int n, int j, float *dx, int ldx, enum Start s, float beta) { input_avx2(R, V, dy, ldy, i0, i1, w, n, j, dx, ldx, s, beta); }
 INPUT512(1, 1) INPUT512(2, 1) INPUT512(3, 1) INPUT512(4, 1) INPUT512(5, 1) INPUT512(6, 1)
 INPUT512(1, 4) INPUT512(2, 4) INPUT512(3, 4) INPUT512(4, 4) INPUT512(5, 4) INPUT512(6, 4)
-INPUT256(1, 1) INPUT256(2, 1) INPUT256(3, 1) INPUT256(4, 1)
-INPUT256(1, 3) INPUT256(2, 3) INPUT256(3, 3) INPUT256(4, 3)
+INPUT256(1, 1) INPUT256(2, 1) INPUT256(3, 1) INPUT256(4, 1) INPUT256(5, 1) INPUT256(6, 1)
+INPUT256(1, 2) INPUT256(2, 2) INPUT256(3, 2) INPUT256(4, 2) INPUT256(5, 2) INPUT256(6, 2)
 static const input_fn in512_wide[IN_ROWS_512] = {in512_1_4, in512_2_4, in512_3_4, in512_4_4, in512_5_4, in512_6_4};
 static const input_fn in512_one[IN_ROWS_512] = {in512_1_1, in512_2_1, in512_3_1, in512_4_1, in512_5_1, in512_6_1};
-static const input_fn in256_wide[IN_ROWS_256] = {in256_1_3, in256_2_3, in256_3_3, in256_4_3};
-static const input_fn in256_one[IN_ROWS_256] = {in256_1_1, in256_2_1, in256_3_1, in256_4_1};
+static const input_fn in256_wide[IN_ROWS_256] = {in256_1_2, in256_2_2, in256_3_2, in256_4_2, in256_5_2, in256_6_2};
+static const input_fn in256_one[IN_ROWS_256] = {in256_1_1, in256_2_1, in256_3_1, in256_4_1, in256_5_1, in256_6_1};
 #endif
+
+/// Rows for the next tile when `left` rows remain, tiles at most `most` rows: the remaining tiles
+/// as even as possible (20 rows as 5 + 5 + 5 + 5, not 6 + 6 + 6 + 2, whose last tile would be
+/// bound by loads).
+static int tile_rows(int left, int most) {
+    int tiles = (left + most - 1) / most;
+    return (left + tiles - 1) / tiles;
+}
 
 void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int n, int j0, int j1,
                               float *dx, int ldx, float beta) {
@@ -96,17 +106,17 @@ void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const floa
         input_portable(T, j1 - j0, dy, ldy, 0, 0, w, n, j0, dx, ldx, first, beta);
         return;
     }
-    // A block of W's rows small enough (about 256 KiB of the columns in hand) to stay in cache
+    // A block of W's rows small enough (about 64 KiB of the columns in hand) to stay in cache
     // while every tile of dx's rows goes over it.
-    int cols = j1 - j0, block = 65536 / cols < 16 ? 16 : 65536 / cols;
+    int cols = j1 - j0, block = 16384 / cols < 16 ? 16 : 16384 / cols;
     int path = ie_kernel_path();
     for (int i0 = 0; i0 < m; i0 += block) {
         int i1 = i0 + block < m ? i0 + block : m;
         enum Start s = i0 == 0 ? first : CONTINUE;
 #if IE_X86
         if (path == IE_PATH_AVX512) {
-            for (int t = 0; t < T; t += IN_ROWS_512) {
-                int R = T - t < IN_ROWS_512 ? T - t : IN_ROWS_512;
+            for (int t = 0, R; t < T; t += R) {
+                R = tile_rows(T - t, IN_ROWS_512);
                 const float *d = dy + (long)t * ldy;
                 float *o = dx + (long)t * ldx;
                 int j = j0;
@@ -117,12 +127,12 @@ void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const floa
             continue;
         }
         if (path == IE_PATH_AVX2) {
-            for (int t = 0; t < T; t += IN_ROWS_256) {
-                int R = T - t < IN_ROWS_256 ? T - t : IN_ROWS_256;
+            for (int t = 0, R; t < T; t += R) {
+                R = tile_rows(T - t, IN_ROWS_256);
                 const float *d = dy + (long)t * ldy;
                 float *o = dx + (long)t * ldx;
                 int j = j0;
-                for (; j + 24 <= j1; j += 24) in256_wide[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                for (; j + 16 <= j1; j += 16) in256_wide[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
                 for (; j + 8 <= j1; j += 8) in256_one[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
                 if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
             }
@@ -193,12 +203,12 @@ typedef void (*weight_fn)(const float *, int, const float *, int, int, int, int,
     int i, int j, float *dw, int n) { weight_avx2(R, V, dy, ldy, x, ldx, T, i, j, dw, n); }
 WEIGHT512(1, 1) WEIGHT512(2, 1) WEIGHT512(3, 1) WEIGHT512(4, 1) WEIGHT512(5, 1) WEIGHT512(6, 1)
 WEIGHT512(1, 4) WEIGHT512(2, 4) WEIGHT512(3, 4) WEIGHT512(4, 4) WEIGHT512(5, 4) WEIGHT512(6, 4)
-WEIGHT256(1, 1) WEIGHT256(2, 1) WEIGHT256(3, 1) WEIGHT256(4, 1)
-WEIGHT256(1, 3) WEIGHT256(2, 3) WEIGHT256(3, 3) WEIGHT256(4, 3)
+WEIGHT256(1, 1) WEIGHT256(2, 1) WEIGHT256(3, 1) WEIGHT256(4, 1) WEIGHT256(5, 1) WEIGHT256(6, 1)
+WEIGHT256(1, 2) WEIGHT256(2, 2) WEIGHT256(3, 2) WEIGHT256(4, 2) WEIGHT256(5, 2) WEIGHT256(6, 2)
 static const weight_fn w512_wide[IN_ROWS_512] = {w512_1_4, w512_2_4, w512_3_4, w512_4_4, w512_5_4, w512_6_4};
 static const weight_fn w512_one[IN_ROWS_512] = {w512_1_1, w512_2_1, w512_3_1, w512_4_1, w512_5_1, w512_6_1};
-static const weight_fn w256_wide[IN_ROWS_256] = {w256_1_3, w256_2_3, w256_3_3, w256_4_3};
-static const weight_fn w256_one[IN_ROWS_256] = {w256_1_1, w256_2_1, w256_3_1, w256_4_1};
+static const weight_fn w256_wide[IN_ROWS_256] = {w256_1_2, w256_2_2, w256_3_2, w256_4_2, w256_5_2, w256_6_2};
+static const weight_fn w256_one[IN_ROWS_256] = {w256_1_1, w256_2_1, w256_3_1, w256_4_1, w256_5_1, w256_6_1};
 #endif
 
 void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx, int T, int n, int i0, int i1,
@@ -224,7 +234,7 @@ void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx
     }
     if (path == IE_PATH_AVX2) {
         int j = 0;
-        for (; j + 24 <= n; j += 24)
+        for (; j + 16 <= n; j += 16)
             for (int i = i0; i < i1; i += IN_ROWS_256) {
                 int R = i1 - i < IN_ROWS_256 ? i1 - i : IN_ROWS_256;
                 w256_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
