@@ -72,7 +72,7 @@ static void compare_weight(const char *what, int T, int m, int n) {
     for (int r = 0; r < 10; r++)
         for (int p = widest; p >= -1; p--) {
             double t0 = now();
-            if (p >= 0) { ie_set_kernel_path(p); ie_linear_backward_weight(dy, m, x, n, T, n, 0, m, dw); }
+            if (p >= 0) { ie_set_kernel_path(p); ie_linear_backward_weight(dy, m, x, n, T, n, 0, m, dw, n); }
             else cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, T, 1, dy, m, x, n, 1, dw, n);
             double t = now() - t0;
             if (t < best[p + 1]) best[p + 1] = t;

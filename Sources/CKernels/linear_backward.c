@@ -148,7 +148,7 @@ void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const floa
 
 /// Rows [i, i + R) of dW, columns [j, j + C): the chain over the rows t < T of dy and x.
 static void weight_portable(int R, int C, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
-                            float *dw, int n) {
+                            float *dw, int n) {   // n: dw's row stride
     for (int r = 0; r < R; r++)
         for (int c = j; c < j + C; c++) {
             float acc = dw[(long)(i + r) * n + c];
@@ -212,7 +212,7 @@ static const weight_fn w256_one[IN_ROWS_256] = {w256_1_1, w256_2_1, w256_3_1, w2
 #endif
 
 void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx, int T, int n, int i0, int i1,
-                               float *dw) {
+                               float *dw, int lddw) {
     if (T <= 0 || i1 <= i0 || n <= 0) return;
     int path = ie_kernel_path();
 #if IE_X86
@@ -222,14 +222,14 @@ void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx
         for (; j + 64 <= n; j += 64)
             for (int i = i0; i < i1; i += IN_ROWS_512) {
                 int R = i1 - i < IN_ROWS_512 ? i1 - i : IN_ROWS_512;
-                w512_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+                w512_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, lddw);
             }
         for (; j + 16 <= n; j += 16)
             for (int i = i0; i < i1; i += IN_ROWS_512) {
                 int R = i1 - i < IN_ROWS_512 ? i1 - i : IN_ROWS_512;
-                w512_one[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+                w512_one[R - 1](dy, ldy, x, ldx, T, i, j, dw, lddw);
             }
-        if (j < n) weight_portable(i1 - i0, n - j, dy, ldy, x, ldx, T, i0, j, dw, n);
+        if (j < n) weight_portable(i1 - i0, n - j, dy, ldy, x, ldx, T, i0, j, dw, lddw);
         return;
     }
     if (path == IE_PATH_AVX2) {
@@ -237,17 +237,17 @@ void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx
         for (; j + 16 <= n; j += 16)
             for (int i = i0; i < i1; i += IN_ROWS_256) {
                 int R = i1 - i < IN_ROWS_256 ? i1 - i : IN_ROWS_256;
-                w256_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+                w256_wide[R - 1](dy, ldy, x, ldx, T, i, j, dw, lddw);
             }
         for (; j + 8 <= n; j += 8)
             for (int i = i0; i < i1; i += IN_ROWS_256) {
                 int R = i1 - i < IN_ROWS_256 ? i1 - i : IN_ROWS_256;
-                w256_one[R - 1](dy, ldy, x, ldx, T, i, j, dw, n);
+                w256_one[R - 1](dy, ldy, x, ldx, T, i, j, dw, lddw);
             }
-        if (j < n) weight_portable(i1 - i0, n - j, dy, ldy, x, ldx, T, i0, j, dw, n);
+        if (j < n) weight_portable(i1 - i0, n - j, dy, ldy, x, ldx, T, i0, j, dw, lddw);
         return;
     }
 #endif
     (void)path;
-    weight_portable(i1 - i0, n, dy, ldy, x, ldx, T, i0, 0, dw, n);
+    weight_portable(i1 - i0, n, dy, ldy, x, ldx, T, i0, 0, dw, lddw);
 }

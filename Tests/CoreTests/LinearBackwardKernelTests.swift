@@ -32,7 +32,7 @@ final class LinearBackwardKernelTests: XCTestCase {
     private func backwardWeight(_ dy: [Float], _ x: [Float], T: Int, m: Int, n: Int, rows: [Range<Int>], dw0: [Float]) -> [Float] {
         var dw = dw0
         for r in rows {
-            ie_linear_backward_weight(dy, Int32(m), x, Int32(n), Int32(T), Int32(n), Int32(r.lowerBound), Int32(r.upperBound), &dw)
+            ie_linear_backward_weight(dy, Int32(m), x, Int32(n), Int32(T), Int32(n), Int32(r.lowerBound), Int32(r.upperBound), &dw, Int32(n))
         }
         return dw
     }
@@ -112,8 +112,8 @@ final class LinearBackwardKernelTests: XCTestCase {
         var packed: [Float] = []
         for t in 0..<T { packed += wide[(t * ldy)..<(t * ldy + m)] }
         var fromWide = [Float](repeating: 0, count: m * n), fromPacked = fromWide
-        ie_linear_backward_weight(wide, Int32(ldy), x, Int32(n), Int32(T), Int32(n), 0, Int32(m), &fromWide)
-        ie_linear_backward_weight(packed, Int32(m), x, Int32(n), Int32(T), Int32(n), 0, Int32(m), &fromPacked)
+        ie_linear_backward_weight(wide, Int32(ldy), x, Int32(n), Int32(T), Int32(n), 0, Int32(m), &fromWide, Int32(n))
+        ie_linear_backward_weight(packed, Int32(m), x, Int32(n), Int32(T), Int32(n), 0, Int32(m), &fromPacked, Int32(n))
         XCTAssertEqual(fromWide.map(\.bitPattern), fromPacked.map(\.bitPattern))
     }
 

@@ -27,14 +27,14 @@ void ie_linear_forward(const float *x, int T, int K, int ldx, const float *w, in
 /// on how many rows are computed together.
 ///
 /// dx[t·ldx + j] for t < T and j0 ≤ j < j1: starting from beta·dx (0 when beta = 0), add
-/// dy[t·ldy + i]·w[i·n + j] for i = 0, 1, …, m − 1 in that order.
-void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int n, int j0, int j1,
+/// dy[t·ldy + i]·w[i·ldw + j] for i = 0, 1, …, m − 1 in that order.
+void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int ldw, int j0, int j1,
                               float *dx, int ldx, float beta);
 
-/// dw[i·n + j] for i0 ≤ i < i1 and j < n: starting from dw, add dy[t·ldy + i]·x[t·ldx + j] for
+/// dw[i·lddw + j] for i0 ≤ i < i1 and j < n: starting from dw, add dy[t·ldy + i]·x[t·ldx + j] for
 /// t = 0, 1, …, T − 1 in that order.
 void ie_linear_backward_weight(const float *dy, int ldy, const float *x, int ldx, int T, int n, int i0, int i1,
-                               float *dw);
+                               float *dw, int lddw);
 
 /// y[i] = exp(x[i]) (x and y may be the same array). Range reduction by ln 2 in two parts, a degree-7
 /// polynomial, and the power of two applied in two steps so that results in the subnormal range

@@ -111,7 +111,7 @@ enum Linear {
     static func backwardWeight(_ dy: UnsafePointer<Float>, ldy: Int? = nil, _ x: UnsafePointer<Float>,
                                rows T: Int, in n: Int, out m: Int, _ dw: UnsafeMutablePointer<Float>) {
         parallelRows(m, work: T * m * n) { lo, hi in
-            ie_linear_backward_weight(dy, Int32(ldy ?? m), x, Int32(n), Int32(T), Int32(n), Int32(lo), Int32(hi), dw)
+            ie_linear_backward_weight(dy, Int32(ldy ?? m), x, Int32(n), Int32(T), Int32(n), Int32(lo), Int32(hi), dw, Int32(n))
         }
     }
 }

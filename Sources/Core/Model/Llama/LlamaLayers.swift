@@ -1,4 +1,3 @@
-import CBLAS
 import CKernels
 import Dispatch
 import Foundation
@@ -14,7 +13,10 @@ enum RMSNorm {
                         eps: Float, out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
         for t in 0..<T {
             let xr = x + t * C, o = out + t * C
-            let r = 1 / (cblas_sdot(Int32(C), xr, 1, xr, 1) / Float(C) + eps).squareRoot()
+            // In index order, not sdot: BLAS's kernel (and so the sum's bits) depends on the CPU.
+            var squares: Float = 0
+            for i in 0..<C { squares += xr[i] * xr[i] }
+            let r = 1 / (squares / Float(C) + eps).squareRoot()
             rstd[t] = r
             for i in 0..<C { o[i] = xr[i] * r * w[i] }
         }
@@ -188,13 +190,13 @@ enum Attention {
     static func backward(_ s: AttentionShape, dout: UnsafePointer<Float>, qkv: UnsafePointer<Float>,
                          probs: UnsafePointer<Float>, rows T: Int, dqkv: UnsafeMutablePointer<Float>,
                          scratch dp: UnsafeMutablePointer<Float>) {
-        let ld = s.qkvDim, kOffset = s.dim, vOffset = s.dim + s.kvDim
+        let ld = s.qkvDim, kOffset = s.dim, vOffset = s.dim + s.kvDim, hd = s.headDim
         for h in 0..<s.heads {
             let g = h / s.group, p = probs + h * T * T, doh = dout + h * s.headDim
             let q = h * s.headDim, k = kOffset + g * s.headDim, v = vOffset + g * s.headDim
-            // out_h = p v_g  ⇒  dp = dout_h v_gᵀ,  dv_g += pᵀ dout_h
-            gemm(transB: true, T, T, s.headDim, doh, lda: s.dim, qkv + v, ldb: ld, dp, ldc: T)
-            gemm(transA: true, T, s.headDim, T, p, lda: T, doh, ldb: s.dim, dqkv + v, ldc: ld, beta: 1)
+            // out_h = p v_g  ⇒  dp = dout_h v_gᵀ,  dv_g += pᵀ dout_h (our kernels: the same bits on every CPU)
+            ie_linear_forward_ldw(doh, Int32(T), Int32(hd), Int32(s.dim), qkv + v, Int32(ld), 0, Int32(T), dp, Int32(T), 0)
+            ie_linear_backward_weight(p, Int32(T), doh, Int32(s.dim), Int32(T), Int32(hd), 0, Int32(T), dqkv + v, Int32(ld))
             // p = softmax(scores)  ⇒  dscores = p ⊙ (dp − Σ_j p dp), times the 1/sqrt(hd) of the scores
             for t in 0..<T {
                 let pr = p + t * T, dr = dp + t * T
@@ -204,8 +206,8 @@ enum Attention {
                 for j in (t + 1)..<T { dr[j] = 0 }
             }
             // scores = q_h k_gᵀ  ⇒  dq_h = ds k_g,  dk_g += dsᵀ q_h
-            gemm(T, s.headDim, T, dp, lda: T, qkv + k, ldb: ld, dqkv + q, ldc: ld)
-            gemm(transA: true, T, s.headDim, T, dp, lda: T, qkv + q, ldb: ld, dqkv + k, ldc: ld, beta: 1)
+            ie_linear_backward_input(dp, Int32(T), Int32(T), Int32(T), qkv + k, Int32(ld), 0, Int32(hd), dqkv + q, Int32(ld), 0)
+            ie_linear_backward_weight(dp, Int32(T), qkv + q, Int32(ld), Int32(T), Int32(hd), 0, Int32(T), dqkv + k, Int32(ld))
         }
     }
 }
