@@ -16,12 +16,12 @@ static float start_value(enum Start s, float dx, float beta) { return s == CONTI
 // MARK: dx = dy W + beta·dx
 
 /// Rows t < R of dx, columns [j, j + C): the chain over W's rows [i0, i1).
-static void input_portable(int R, int C, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
+static void input_portable(int R, int C, const float *dy, int ldy, int i0, int i1, const float *w, int ldw, int j,
                            float *dx, int ldx, enum Start s, float beta) {
     for (int r = 0; r < R; r++)
         for (int c = j; c < j + C; c++) {
             float acc = start_value(s, dx[r * ldx + c], beta);
-            for (int i = i0; i < i1; i++) acc = fmaf(dy[r * ldy + i], w[(long)i * n + c], acc);
+            for (int i = i0; i < i1; i++) acc = fmaf(dy[r * ldy + i], w[(long)i * ldw + c], acc);
             dx[r * ldx + c] = acc;
         }
 }
@@ -32,7 +32,7 @@ static void input_portable(int R, int C, const float *dy, int ldy, int i0, int i
 enum { IN_ROWS_512 = 6, IN_VECS_512 = 4, IN_ROWS_256 = 6, IN_VECS_256 = 2 };
 
 IE_AVX512 static inline __attribute__((always_inline))
-void input_avx512(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
+void input_avx512(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int ldw, int j,
                   float *dx, int ldx, enum Start s, float beta) {
     __m512 acc[IN_ROWS_512][IN_VECS_512];
     for (int r = 0; r < R; r++)
@@ -41,7 +41,7 @@ void input_avx512(int R, int V, const float *dy, int ldy, int i0, int i1, const 
             acc[r][v] = s == SCALED ? _mm512_mul_ps(_mm512_set1_ps(beta), d) : d;
         }
     for (int i = i0; i < i1; i++) {
-        const float *row = w + (long)i * n + j;
+        const float *row = w + (long)i * ldw + j;
         __m512 wv[IN_VECS_512];
         for (int v = 0; v < V; v++) wv[v] = _mm512_loadu_ps(row + 16 * v);
         for (int r = 0; r < R; r++) {
@@ -54,7 +54,7 @@ void input_avx512(int R, int V, const float *dy, int ldy, int i0, int i1, const 
 }
 
 IE_AVX2 static inline __attribute__((always_inline))
-void input_avx2(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int n, int j,
+void input_avx2(int R, int V, const float *dy, int ldy, int i0, int i1, const float *w, int ldw, int j,
                 float *dx, int ldx, enum Start s, float beta) {
     __m256 acc[IN_ROWS_256][IN_VECS_256];
     for (int r = 0; r < R; r++)
@@ -63,7 +63,7 @@ void input_avx2(int R, int V, const float *dy, int ldy, int i0, int i1, const fl
             acc[r][v] = s == SCALED ? _mm256_mul_ps(_mm256_set1_ps(beta), d) : d;
         }
     for (int i = i0; i < i1; i++) {
-        const float *row = w + (long)i * n + j;
+        const float *row = w + (long)i * ldw + j;
         __m256 wv[IN_VECS_256];
         for (int v = 0; v < V; v++) wv[v] = _mm256_loadu_ps(row + 8 * v);
         for (int r = 0; r < R; r++) {
@@ -77,9 +77,9 @@ void input_avx2(int R, int V, const float *dy, int ldy, int i0, int i1, const fl
 
 typedef void (*input_fn)(const float *, int, int, int, const float *, int, int, float *, int, enum Start, float);
 #define INPUT512(R, V) IE_AVX512 static void in512_##R##_##V(const float *dy, int ldy, int i0, int i1, const float *w, \
-    int n, int j, float *dx, int ldx, enum Start s, float beta) { input_avx512(R, V, dy, ldy, i0, i1, w, n, j, dx, ldx, s, beta); }
+    int ldw, int j, float *dx, int ldx, enum Start s, float beta) { input_avx512(R, V, dy, ldy, i0, i1, w, ldw, j, dx, ldx, s, beta); }
 #define INPUT256(R, V) IE_AVX2 static void in256_##R##_##V(const float *dy, int ldy, int i0, int i1, const float *w, \
-    int n, int j, float *dx, int ldx, enum Start s, float beta) { input_avx2(R, V, dy, ldy, i0, i1, w, n, j, dx, ldx, s, beta); }
+    int ldw, int j, float *dx, int ldx, enum Start s, float beta) { input_avx2(R, V, dy, ldy, i0, i1, w, ldw, j, dx, ldx, s, beta); }
 INPUT512(1, 1) INPUT512(2, 1) INPUT512(3, 1) INPUT512(4, 1) INPUT512(5, 1) INPUT512(6, 1)
 INPUT512(1, 4) INPUT512(2, 4) INPUT512(3, 4) INPUT512(4, 4) INPUT512(5, 4) INPUT512(6, 4)
 INPUT256(1, 1) INPUT256(2, 1) INPUT256(3, 1) INPUT256(4, 1) INPUT256(5, 1) INPUT256(6, 1)
@@ -98,12 +98,12 @@ static int tile_rows(int left, int most) {
     return (left + tiles - 1) / tiles;
 }
 
-void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int n, int j0, int j1,
+void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const float *w, int ldw, int j0, int j1,
                               float *dx, int ldx, float beta) {
     if (T <= 0 || j1 <= j0) return;
     enum Start first = beta != 0 ? SCALED : ZERO;
     if (m <= 0) {
-        input_portable(T, j1 - j0, dy, ldy, 0, 0, w, n, j0, dx, ldx, first, beta);
+        input_portable(T, j1 - j0, dy, ldy, 0, 0, w, ldw, j0, dx, ldx, first, beta);
         return;
     }
     // A block of W's rows small enough (about 64 KiB of the columns in hand) to stay in cache
@@ -120,9 +120,9 @@ void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const floa
                 const float *d = dy + (long)t * ldy;
                 float *o = dx + (long)t * ldx;
                 int j = j0;
-                for (; j + 64 <= j1; j += 64) in512_wide[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
-                for (; j + 16 <= j1; j += 16) in512_one[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
-                if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                for (; j + 64 <= j1; j += 64) in512_wide[R - 1](d, ldy, i0, i1, w, ldw, j, o, ldx, s, beta);
+                for (; j + 16 <= j1; j += 16) in512_one[R - 1](d, ldy, i0, i1, w, ldw, j, o, ldx, s, beta);
+                if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, ldw, j, o, ldx, s, beta);
             }
             continue;
         }
@@ -132,15 +132,15 @@ void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const floa
                 const float *d = dy + (long)t * ldy;
                 float *o = dx + (long)t * ldx;
                 int j = j0;
-                for (; j + 16 <= j1; j += 16) in256_wide[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
-                for (; j + 8 <= j1; j += 8) in256_one[R - 1](d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
-                if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, n, j, o, ldx, s, beta);
+                for (; j + 16 <= j1; j += 16) in256_wide[R - 1](d, ldy, i0, i1, w, ldw, j, o, ldx, s, beta);
+                for (; j + 8 <= j1; j += 8) in256_one[R - 1](d, ldy, i0, i1, w, ldw, j, o, ldx, s, beta);
+                if (j < j1) input_portable(R, j1 - j, d, ldy, i0, i1, w, ldw, j, o, ldx, s, beta);
             }
             continue;
         }
 #endif
         (void)path;
-        input_portable(T, cols, dy, ldy, i0, i1, w, n, j0, dx, ldx, s, beta);
+        input_portable(T, cols, dy, ldy, i0, i1, w, ldw, j0, dx, ldx, s, beta);
     }
 }
 
@@ -148,22 +148,22 @@ void ie_linear_backward_input(const float *dy, int T, int m, int ldy, const floa
 
 /// Rows [i, i + R) of dW, columns [j, j + C): the chain over the rows t < T of dy and x.
 static void weight_portable(int R, int C, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
-                            float *dw, int n) {   // n: dw's row stride
+                            float *dw, int lddw) {
     for (int r = 0; r < R; r++)
         for (int c = j; c < j + C; c++) {
-            float acc = dw[(long)(i + r) * n + c];
+            float acc = dw[(long)(i + r) * lddw + c];
             for (int t = 0; t < T; t++) acc = fmaf(dy[(long)t * ldy + i + r], x[(long)t * ldx + c], acc);
-            dw[(long)(i + r) * n + c] = acc;
+            dw[(long)(i + r) * lddw + c] = acc;
         }
 }
 
 #if IE_X86
 IE_AVX512 static inline __attribute__((always_inline))
 void weight_avx512(int R, int V, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
-                   float *dw, int n) {
+                   float *dw, int lddw) {
     __m512 acc[IN_ROWS_512][IN_VECS_512];
     for (int r = 0; r < R; r++)
-        for (int v = 0; v < V; v++) acc[r][v] = _mm512_loadu_ps(dw + (long)(i + r) * n + j + 16 * v);
+        for (int v = 0; v < V; v++) acc[r][v] = _mm512_loadu_ps(dw + (long)(i + r) * lddw + j + 16 * v);
     for (int t = 0; t < T; t++) {
         const float *xr = x + (long)t * ldx + j, *d = dy + (long)t * ldy + i;
         __m512 xv[IN_VECS_512];
@@ -174,15 +174,15 @@ void weight_avx512(int R, int V, const float *dy, int ldy, const float *x, int l
         }
     }
     for (int r = 0; r < R; r++)
-        for (int v = 0; v < V; v++) _mm512_storeu_ps(dw + (long)(i + r) * n + j + 16 * v, acc[r][v]);
+        for (int v = 0; v < V; v++) _mm512_storeu_ps(dw + (long)(i + r) * lddw + j + 16 * v, acc[r][v]);
 }
 
 IE_AVX2 static inline __attribute__((always_inline))
 void weight_avx2(int R, int V, const float *dy, int ldy, const float *x, int ldx, int T, int i, int j,
-                 float *dw, int n) {
+                 float *dw, int lddw) {
     __m256 acc[IN_ROWS_256][IN_VECS_256];
     for (int r = 0; r < R; r++)
-        for (int v = 0; v < V; v++) acc[r][v] = _mm256_loadu_ps(dw + (long)(i + r) * n + j + 8 * v);
+        for (int v = 0; v < V; v++) acc[r][v] = _mm256_loadu_ps(dw + (long)(i + r) * lddw + j + 8 * v);
     for (int t = 0; t < T; t++) {
         const float *xr = x + (long)t * ldx + j, *d = dy + (long)t * ldy + i;
         __m256 xv[IN_VECS_256];
@@ -193,14 +193,14 @@ void weight_avx2(int R, int V, const float *dy, int ldy, const float *x, int ldx
         }
     }
     for (int r = 0; r < R; r++)
-        for (int v = 0; v < V; v++) _mm256_storeu_ps(dw + (long)(i + r) * n + j + 8 * v, acc[r][v]);
+        for (int v = 0; v < V; v++) _mm256_storeu_ps(dw + (long)(i + r) * lddw + j + 8 * v, acc[r][v]);
 }
 
 typedef void (*weight_fn)(const float *, int, const float *, int, int, int, int, float *, int);
 #define WEIGHT512(R, V) IE_AVX512 static void w512_##R##_##V(const float *dy, int ldy, const float *x, int ldx, int T, \
-    int i, int j, float *dw, int n) { weight_avx512(R, V, dy, ldy, x, ldx, T, i, j, dw, n); }
+    int i, int j, float *dw, int lddw) { weight_avx512(R, V, dy, ldy, x, ldx, T, i, j, dw, lddw); }
 #define WEIGHT256(R, V) IE_AVX2 static void w256_##R##_##V(const float *dy, int ldy, const float *x, int ldx, int T, \
-    int i, int j, float *dw, int n) { weight_avx2(R, V, dy, ldy, x, ldx, T, i, j, dw, n); }
+    int i, int j, float *dw, int lddw) { weight_avx2(R, V, dy, ldy, x, ldx, T, i, j, dw, lddw); }
 WEIGHT512(1, 1) WEIGHT512(2, 1) WEIGHT512(3, 1) WEIGHT512(4, 1) WEIGHT512(5, 1) WEIGHT512(6, 1)
 WEIGHT512(1, 4) WEIGHT512(2, 4) WEIGHT512(3, 4) WEIGHT512(4, 4) WEIGHT512(5, 4) WEIGHT512(6, 4)
 WEIGHT256(1, 1) WEIGHT256(2, 1) WEIGHT256(3, 1) WEIGHT256(4, 1) WEIGHT256(5, 1) WEIGHT256(6, 1)
