@@ -12,8 +12,8 @@ final class LinearBackwardKernelTests: XCTestCase {
         (0..<count).map { _ in Float(rng.nextUnit() * 2 - 1) }
     }
 
-    /// (T rows, m outputs, n inputs): tile remainders of 6 and 4 rows, of 64, 24, 16 and 8 columns,
-    /// and W taller than one cached block of its rows.
+    /// (T rows, m outputs, n inputs): every remainder of the 6-row tiles, of the 64- and 16-column
+    /// (AVX-512) and 16- and 8-column (AVX2) tiles, and W taller than one cached block of its rows.
     private let shapes = [(T: 1, m: 5, n: 3), (2, 13, 17), (3, 64, 64), (5, 100, 81), (7, 7, 130), (11, 576, 40),
                           (13, 3000, 29), (6, 33, 200), (19, 9, 24)]
 

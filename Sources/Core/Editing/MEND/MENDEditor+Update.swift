@@ -29,7 +29,7 @@ extension MENDEditor {
     /// w += scale · δ̃ᵀ ũ.
     private func accumulate(_ t: MENDTransformed, scale: Float, into w: UnsafeMutablePointer<Float>) {
         guard t.rows > 0 else { return }
-        let scaled = t.deltaTilde.map { scale * $0 }
+        let scaled = scale == 1 ? t.deltaTilde : t.deltaTilde.map { scale * $0 }   // the kernel has no alpha
         scaled.withUnsafeBufferPointer { dt in
             t.uTilde.withUnsafeBufferPointer { ut in
                 Linear.backwardWeight(dt.baseAddress!, ut.baseAddress!, rows: t.rows, in: t.dIn, out: t.dOut, w)
