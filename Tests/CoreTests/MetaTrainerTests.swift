@@ -195,6 +195,28 @@ final class MetaTrainerTests: XCTestCase {
         XCTAssertNotEqual(Array(both.editor.parameters), Array(rephraseOnly.editor.parameters))
     }
 
+    /// `equivalence = [.rephrase, .edit]` adds the edit input itself to L_edit (what Reliability
+    /// scores); it needs no instructions, and the run's editor differs from the rephrase-only one.
+    func testEditInputJoinsTheEditLoss() throws {
+        let m = try Self.tinyModel()
+        var c = config(steps: 3)
+        c.instruct = false
+        c.equivalence = [.rephrase, .edit]
+        XCTAssertNoThrow(try c.validate())
+        let both = try MetaTrainer(model: m, config: c, runDirectory: runFolder())
+        let example = try both.sampleExample()
+        XCTAssertEqual(example.equivalences.count, 2)
+        XCTAssertEqual(example.equivalences[1].input, example.edit.input)
+        XCTAssertEqual(example.equivalences[1].answer, example.edit.answer)
+        XCTAssertNotEqual(example.equivalences[0].input, example.edit.input, "the rephrase is another prompt")
+        var plainConfig = config(steps: 3)
+        plainConfig.instruct = false
+        let rephraseOnly = try MetaTrainer(model: m, config: plainConfig, runDirectory: runFolder())
+        _ = try both.run()
+        _ = try rephraseOnly.run()
+        XCTAssertNotEqual(Array(both.editor.parameters), Array(rephraseOnly.editor.parameters))
+    }
+
     /// `[.rephrase]` is stored as nil, so checkpoints written before the setting still resume.
     func testDefaultEquivalenceDecodesToNil() throws {
         var c = MetaTrainingConfig()

@@ -39,7 +39,7 @@ extension MetaTrainingConfig {
             locality = sources
         }
         if let sources = try c.decodeIfPresent([EquivalenceSource].self, forKey: .equivalence) {
-            guard !sources.isEmpty else { throw OptionError(path: [.field("equivalence")], "at least one source (rephrase, plain) is needed") }
+            guard !sources.isEmpty else { throw OptionError(path: [.field("equivalence")], "at least one source (rephrase, plain, edit) is needed") }
             // The default stays nil, so a run resumes from a checkpoint written before the setting.
             equivalence = sources == [.rephrase] ? nil : sources
         }

@@ -83,6 +83,9 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         case rephrase
         /// The same rephrase without the instruction: the edit must also hold for a plain question.
         case plain
+        /// The edit input itself, as Reliability scores it: the edited model must give the target on
+        /// the very prompt it was edited with, not only on its rephrase.
+        case edit
     }
 
     /// `equivalence` with its default filled in.
@@ -108,7 +111,7 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         }
         guard cEdit > 0 else { throw InstructEditError("train: 'c_edit' must be above 0: without the edit term there is nothing to learn") }
         guard !locality.isEmpty else { throw InstructEditError("train: 'locality' needs at least one source (own, neighbour, unrelated)") }
-        guard !equivalenceSources.isEmpty else { throw InstructEditError("train: 'equivalence' needs at least one source (rephrase, plain)") }
+        guard !equivalenceSources.isEmpty else { throw InstructEditError("train: 'equivalence' needs at least one source (rephrase, plain, edit)") }
         guard Set(equivalenceSources).count == equivalenceSources.count else {
             throw InstructEditError("train: 'equivalence' lists a source twice")
         }

@@ -19,9 +19,14 @@ struct TrainingExample {
         let seed = rng.next()
         let tok = model.tokenizer
         edit = try TeacherForcing(tokenizer: tok, prompt: request.render(r.prompt, instructions: instructions, seed: seed), answer: target)
+        let editInput = edit
         equivalences = try equivalence.map { source in
-            let prompt = source == .plain ? r.equivalence : try request.render(r.equivalence, instructions: instructions, seed: seed)
-            return try TeacherForcing(tokenizer: tok, prompt: prompt, answer: target)
+            switch source {
+            case .edit: return editInput
+            case .plain: return try TeacherForcing(tokenizer: tok, prompt: r.equivalence, answer: target)
+            case .rephrase:
+                return try TeacherForcing(tokenizer: tok, prompt: request.render(r.equivalence, instructions: instructions, seed: seed), answer: target)
+            }
         }
         let convSentLocality = r.convSent?.locality.flatMap { l in
             l.positive.first.map { LocalityProbe(prompt: l.prompt, answer: $0, kind: "convsent") }

@@ -50,7 +50,7 @@ struct TrainCommand: RunnableCommand {
     var seed = defaults.seed
     @Option(help: ArgumentHelp("Locality inputs of each example: own (the record's probe), neighbour (a same-relation prompt of another subject), unrelated (another record's probe).", valueName: "a,b"))
     var locality = defaults.locality.map(\.rawValue).joined(separator: ",")
-    @Option(help: ArgumentHelp("Equivalence inputs of each example: rephrase (the record's rephrase, rendered as every input), plain (the rephrase without the instruction).", valueName: "a,b"))
+    @Option(help: ArgumentHelp("Equivalence inputs of each example: rephrase (the record's rephrase, rendered as every input), plain (the rephrase without the instruction), edit (the edit input itself).", valueName: "a,b"))
     var equivalence = defaults.equivalenceSources.map(\.rawValue).joined(separator: ",")
     @Option(name: .customLong("lr-decay"), help: ArgumentHelp("Learning-rate schedule over the steps: linear or cosine (default: constant).", valueName: "linear|cosine"))
     var lrDecay: MetaTrainingConfig.LearningRateDecay?
