@@ -24,6 +24,8 @@ final class CommandLineBadInputTests: BinaryTestCase {
         try usageError(["train", "--out", "run", "--seed", "-1"], "'-1' is invalid for '--seed <seed>'")
         try usageError(["train", "--out", "run", "--tasks", ","], "--tasks ',': empty task name")
         try usageError(["train", "--steps", "5"], "missing expected argument '--out <DIR>'")
+        // Core's messages already name their command; the line names it once.
+        try usageError(["train", "--out", "run", "--equivalence", "edit,edit"], "instructedit train: 'equivalence' lists a source twice")
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("run").path), "no run folder made")
     }
 

@@ -37,7 +37,16 @@ enum CommandLineTool {
         if let first = message.first, first.isUppercase, !message.dropFirst().prefix(1).allSatisfy(\.isUppercase) {
             message = first.lowercased() + message.dropFirst()
         }
-        return "\(program): \(message) (see '\(program) --help')"
+        return "\(line(program, message)) (see '\(program) --help')"
+    }
+
+    /// "instructedit train: message", where Core's errors already name their command as Lua shows
+    /// them ("train: …"): the command is named once.
+    static func line(_ program: String, _ message: String) -> String {
+        guard let sub = program.split(separator: " ").dropFirst().first, message.hasPrefix(sub + ": ") else {
+            return "\(program): \(message)"
+        }
+        return "instructedit \(message)"
     }
 
     /// A session with every module and Ctrl-C wired to it; nil (after saying why) if a module fails to

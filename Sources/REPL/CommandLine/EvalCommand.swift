@@ -129,7 +129,7 @@ struct EvalCommand: RunnableCommand {
             }
             return 0
         } catch {
-            Console.err("\ninstructedit eval: \(error)")
+            Console.err("\n" + CommandLineTool.line("instructedit eval", "\(error)"))
             return error is Interrupted ? 130 : 1
         }
     }

@@ -121,7 +121,7 @@ struct TrainCommand: RunnableCommand {
             Console.err("\n" + ProgressText.trainingEnd(result))
             return result.ending == .interrupted ? 130 : 0
         } catch {
-            Console.err("instructedit train: \(error)")
+            Console.err(CommandLineTool.line("instructedit train", "\(error)"))
             return 1
         }
     }
