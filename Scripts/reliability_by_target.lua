@@ -1,10 +1,10 @@
 -- Which edits an editor misses: per-record Reliability on a task's val split, grouped by the
 -- target's length in tokens and by the unedited model's log-probability of the target.
 --   instructedit Scripts/reliability_by_target.lua TASK [EDITOR]   (default: the shipped InstructEdit)
-local task = arg[1] or error("usage: reliability_by_target.lua TASK [EDITOR]")
+local task = arg[1] or error("usage: reliability_by_target.lua TASK [EDITOR]", 0)
+local records = data.load(task, "val")   -- before the model: a wrong task name fails at once
 local m = model.load()
 local ed = arg[2] and editor.load(arg[2], m) or editor.load()
-local records = data.load(task, "val")
 
 local function tally(groups, key, rel)
   local g = groups[key] or {n = 0, sum = 0, all = 0}

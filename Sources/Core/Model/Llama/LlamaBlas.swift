@@ -38,7 +38,7 @@ func gemm(transA: Bool = false, transB: Bool = false, _ M: Int, _ N: Int, _ K: I
 ///
 /// The two backward products are our kernels too (`ie_linear_backward_input`, `_weight`): on the
 /// shapes of an edit and a meta-training step about twice OpenBLAS's sgemm (RESULTS.md, "Backward
-/// kernels"), and each output is one fixed chain of fused multiply-adds, the same bits on every
+/// products on our kernels"), and each output is one fixed chain of fused multiply-adds, the same bits on every
 /// vector path and thread count.
 enum Linear {
     /// Below this many multiply-adds one thread is faster than waking a second.
