@@ -217,6 +217,50 @@ final class MetaTrainerTests: XCTestCase {
         XCTAssertNotEqual(Array(both.editor.parameters), Array(rephraseOnly.editor.parameters))
     }
 
+    /// `editWeight = .token`: an example's L_edit counts in proportion to its target's tokens over
+    /// its task's mean, so the weights of a task's training records average 1; the run differs.
+    func testTokenWeightCountsEveryTargetTokenOfATaskTheSame() throws {
+        let m = try Self.tinyModel()
+        var c = config(steps: 3)
+        c.instruct = false
+        c.editWeight = .token
+        let weighted = try MetaTrainer(model: m, config: c, runDirectory: runFolder())
+        for (t, pool) in weighted.pools.enumerated() {
+            let lengths = pool.map { Float(m.tokenizer.encode(" " + $0.target).count) }
+            let mean = lengths.reduce(0, +) / Float(lengths.count)
+            XCTAssertEqual(weighted.meanTargetTokens[t], mean, accuracy: 1e-4)
+            var random = SeededRandom(seed: 7)
+            var sum: Float = 0
+            for r in pool {
+                let ex = try MetaTrainer.example(r, model: m, instructions: weighted.instructions, config: c,
+                                                 meanTargetTokens: weighted.meanTargetTokens[t], fallback: weighted.localityPool.first, rng: &random)
+                XCTAssertEqual(ex.editWeight, Float(ex.edit.answer.count) / mean, accuracy: 1e-5)
+                sum += ex.editWeight
+            }
+            XCTAssertEqual(sum / Float(pool.count), 1, accuracy: 1e-4, "a task's total edit weight is unchanged")
+            XCTAssertGreaterThan(Set(pool.map { m.tokenizer.encode(" " + $0.target).count }).count, 1, "the pool has targets of several lengths")
+        }
+        var plainConfig = config(steps: 3)
+        plainConfig.instruct = false
+        let unweighted = try MetaTrainer(model: m, config: plainConfig, runDirectory: runFolder())
+        XCTAssertEqual(try unweighted.sampleExample().editWeight, 1)
+        _ = try weighted.run()
+        _ = try unweighted.run()
+        XCTAssertNotEqual(Array(weighted.editor.parameters), Array(unweighted.editor.parameters))
+    }
+
+    /// `edit_weight = "example"` (the default) is stored as nil, so older checkpoints still resume.
+    func testDefaultEditWeightDecodesToNil() throws {
+        var c = MetaTrainingConfig()
+        try OptionDecoder.decode(from: .table(["edit_weight": .text("example")])) { try c.update(from: $0) }
+        XCTAssertNil(c.editWeight)
+        try OptionDecoder.decode(from: .table(["edit_weight": .text("token")])) { try c.update(from: $0) }
+        XCTAssertEqual(c.editWeight, .token)
+        XCTAssertThrowsError(try OptionDecoder.decode(from: .table(["edit_weight": .text("tokens")])) { try c.update(from: $0) }) {
+            XCTAssertTrue("\($0)".contains("edit_weight"), "\($0)")
+        }
+    }
+
     /// `[.rephrase]` is stored as nil, so checkpoints written before the setting still resume.
     func testDefaultEquivalenceDecodesToNil() throws {
         var c = MetaTrainingConfig()

@@ -26,6 +26,7 @@ final class CommandLineBadInputTests: BinaryTestCase {
         try usageError(["train", "--steps", "5"], "missing expected argument '--out <DIR>'")
         // Core's messages already name their command; the line names it once.
         try usageError(["train", "--out", "run", "--equivalence", "edit,edit"], "instructedit train: 'equivalence' lists a source twice")
+        try usageError(["train", "--out", "run", "--edit-weight", "tokens"], "--edit-weight: \"example\" or \"token\" expected, got \"tokens\"")
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("run").path), "no run folder made")
     }
 

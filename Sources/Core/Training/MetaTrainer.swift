@@ -18,6 +18,8 @@ public final class MetaTrainer {
     let pools: [[EditRecord]]          // per task
     /// Locality probes of all training records, for records that have none of their own.
     let localityPool: [LocalityProbe]
+    /// Per task, the mean length in tokens of its training targets (for `EditWeight.token`).
+    let meanTargetTokens: [Float]
     let validation: [TrainingExample]
     let cache: ResidualCache
     var editorAdam: Adam
@@ -56,6 +58,10 @@ public final class MetaTrainer {
             return load.records
         }
         localityPool = pools.joined().flatMap(\.locality)
+        meanTargetTokens = config.editWeighting == .token ? pools.map { records in
+            let total = records.reduce(0) { $0 + model.tokenizer.encode(TeacherForcing.continuation($1.target)).count }
+            return max(Float(total) / Float(records.count), 1)
+        } : pools.map { _ in 1 }
         cache = ResidualCache(block: targets.lowestBlock)
         if config.instruct { try cache.addInstructionPrefixes(tasks: config.tasks, instructions: instructions, tokenizer: model.tokenizer) }
         base = targets.params.map { Array(model.network.buffer($0)) }
@@ -93,13 +99,12 @@ public final class MetaTrainer {
         // The validation set is fixed: its own seed, descriptions drawn once.
         var vr = SeededRandom(seed: config.seed ^ 0x5EED)
         var val: [TrainingExample] = []
-        for task in config.tasks {
+        for (t, task) in config.tasks.enumerated() {
             let records = try Datasets.load(task: task, split: "val", limit: config.validationSize).records
             for r in records {
                 let fallback = localityPool.randomElement(using: &vr)
-                val.append(try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &vr,
-                                               fallbackLocality: fallback, sources: config.locality,
-                                               equivalence: config.equivalenceSources))
+                val.append(try Self.example(r, model: model, instructions: instructions, config: config,
+                                            meanTargetTokens: meanTargetTokens[t], fallback: fallback, rng: &vr))
             }
         }
         validation = val
@@ -270,8 +275,8 @@ public final class MetaTrainer {
         }
         for (k, p) in targets.params.enumerated() { editor.applyEdit(transformed[k], to: w.mutablePointer(p)) }
         defer { restoreBase() }
-        // Edited model: L_edit = mean over the equivalence inputs of the target NLL, L_loc = mean
-        // over the locality inputs of KL(p ‖ q) at their positions.
+        // Edited model: L_edit = mean over the equivalence inputs of the target NLL (times the
+        // example's weight), L_loc = mean over the locality inputs of KL(p ‖ q) at their positions.
         grads.zero()
         var lEdit: Float = 0
         var eqPasses: [(trace: any ModelTrace, positions: [Int], d: [Float])] = []
@@ -279,7 +284,7 @@ public final class MetaTrainer {
             let trace = try w.forward(tokens: q.input, from: from, residual: r)
             let (nll, d) = try Loss.nll(logits: try w.logits(trace, positions: q.positions),
                                         vocab: w.vocabularySize, targets: q.answer)
-            lEdit += nll / Float(ex.equivalences.count)
+            lEdit += ex.editWeight * nll / Float(ex.equivalences.count)
             eqPasses.append((trace, q.positions, d))
         }
         var lLoc: Float = 0
@@ -293,7 +298,7 @@ public final class MetaTrainer {
         }
         // Validation (scale 0) needs only the losses: no backward.
         guard lEdit.isFinite, lLoc.isFinite, scale != 0 else { return (lEdit, lLoc) }
-        let cq = config.cEdit * scale / Float(max(eqPasses.count, 1))
+        let cq = config.cEdit * ex.editWeight * scale / Float(max(eqPasses.count, 1))
         let cl = config.cLoc * scale / Float(max(locality.count, 1))
         let sink = grads.sink
         for var pass in eqPasses {
@@ -340,9 +345,18 @@ public final class MetaTrainer {
         let t = Int.random(in: 0..<pools.count, using: &random)
         let r = pools[t][Int.random(in: 0..<pools[t].count, using: &random)]
         let fallback = localityPool.randomElement(using: &random)
-        return try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &random,
-                                   fallbackLocality: fallback, sources: config.locality,
-                                   equivalence: config.equivalenceSources)
+        return try Self.example(r, model: model, instructions: instructions, config: config,
+                                meanTargetTokens: meanTargetTokens[t], fallback: fallback, rng: &random)
+    }
+
+    /// `r` as a run with `config` renders it; `meanTargetTokens` is its task's (for `EditWeight.token`).
+    static func example(_ r: EditRecord, model: LanguageModel, instructions: InstructionSet, config: MetaTrainingConfig,
+                                meanTargetTokens: Float, fallback: LocalityProbe?, rng: inout SeededRandom) throws -> TrainingExample {
+        var ex = try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &rng,
+                                     fallbackLocality: fallback, sources: config.locality,
+                                     equivalence: config.equivalenceSources)
+        if config.editWeighting == .token { ex.editWeight = Float(ex.edit.answer.count) / meanTargetTokens }
+        return ex
     }
 
     func restoreBase() {

@@ -6,7 +6,7 @@ extension MetaTrainingConfig {
         case tasks, instruct, steps, accumulation, rank, lr, clip, patience, locality, seed
         case alphaLR = "alpha_lr", cEdit = "c_edit", cLoc = "c_loc", validateEvery = "validate_every"
         case validationSize = "validation_size", saveEvery = "save_every", trainLimit = "train_limit"
-        case lrDecay = "lr_decay", initialEditor = "init", equivalence
+        case lrDecay = "lr_decay", initialEditor = "init", equivalence, editWeight = "edit_weight"
     }
 
     /// Overrides the settings present in `decoder`'s table (the rest keep their values).
@@ -43,9 +43,13 @@ extension MetaTrainingConfig {
             // The default stays nil, so a run resumes from a checkpoint written before the setting.
             equivalence = sources == [.rephrase] ? nil : sources
         }
+        if let weight = try c.decodeIfPresent(EditWeight.self, forKey: .editWeight) {
+            editWeight = weight == .example ? nil : weight
+        }
     }
 }
 
 extension MetaTrainingConfig.LocalitySource: OptionChoice {}
 extension MetaTrainingConfig.LearningRateDecay: OptionChoice {}
 extension MetaTrainingConfig.EquivalenceSource: OptionChoice {}
+extension MetaTrainingConfig.EditWeight: OptionChoice {}

@@ -30,6 +30,8 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
     /// The equivalence inputs of each example, whose target NLL L_edit averages (nil: `[.rephrase]`;
     /// optional so that checkpoints written before the setting existed still decode).
     public var equivalence: [EquivalenceSource]?
+    /// How each example's L_edit is weighted (nil: `.example`; optional for the same reason).
+    public var editWeight: EditWeight?
     /// How both learning rates fall over the run (nil: they stay constant).
     public var lrDecay: LearningRateDecay?
     /// An editor checkpoint (or a shipped editor's name) whose networks, step sizes and
@@ -87,6 +89,19 @@ public struct MetaTrainingConfig: Codable, Sendable, Equatable {
         /// the very prompt it was edited with, not only on its rephrase.
         case edit
     }
+
+    /// How much one example's L_edit (the mean NLL over its target tokens) counts.
+    public enum EditWeight: String, Codable, Sendable, CaseIterable {
+        /// Every example the same.
+        case example
+        /// In proportion to its target's length in tokens, over the mean length of its task's
+        /// training targets: every target token of a task counts the same, so long answers (where
+        /// the misses are) weigh more, and each task's total weight is unchanged.
+        case token
+    }
+
+    /// `editWeight` with its default filled in.
+    public var editWeighting: EditWeight { editWeight ?? .example }
 
     /// `equivalence` with its default filled in.
     public var equivalenceSources: [EquivalenceSource] { equivalence ?? [.rephrase] }

@@ -4,6 +4,8 @@ struct TrainingExample {
     let edit: TeacherForcing
     let equivalences: [TeacherForcing]
     let localities: [TeacherForcing]
+    /// What its L_edit counts for (`MetaTrainingConfig.EditWeight`); 1 unless the trainer sets it.
+    var editWeight: Float = 1
 
     /// Renders `r` (with one description drawn from the seen ones when `instruct`) and tokenises.
     /// `sources` chooses the locality inputs (`MetaTrainingConfig.LocalitySource`); the record's

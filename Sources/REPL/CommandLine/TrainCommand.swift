@@ -52,6 +52,8 @@ struct TrainCommand: RunnableCommand {
     var locality = defaults.locality.map(\.rawValue).joined(separator: ",")
     @Option(help: ArgumentHelp("Equivalence inputs of each example: rephrase (the record's rephrase, rendered as every input), plain (the rephrase without the instruction), edit (the edit input itself).", valueName: "a,b"))
     var equivalence = defaults.equivalenceSources.map(\.rawValue).joined(separator: ",")
+    @Option(name: .customLong("edit-weight"), help: ArgumentHelp("Weight of each example's edit loss: example (all the same) or token (in proportion to its target's length in tokens, over its task's mean).", valueName: "example|token"))
+    var editWeight = defaults.editWeighting.rawValue
     @Option(name: .customLong("lr-decay"), help: ArgumentHelp("Learning-rate schedule over the steps: linear or cosine (default: constant).", valueName: "linear|cosine"))
     var lrDecay: MetaTrainingConfig.LearningRateDecay?
     @Option(name: .customLong("init"), help: ArgumentHelp("Start from this editor checkpoint, or a shipped editor's name (instructedit, mend-multitask), with a fresh optimiser.", valueName: "PATH"))
@@ -84,7 +86,7 @@ struct TrainCommand: RunnableCommand {
             .cEdit: .number(Double(cEdit)), .cLoc: .number(Double(cLoc)),
             .validateEvery: .int(validateEvery), .validationSize: .int(validationSize), .patience: .int(patience),
             .saveEvery: .int(saveEvery), .seed: .text(String(seed)), .locality: .text(locality),
-            .equivalence: .text(equivalence),
+            .equivalence: .text(equivalence), .editWeight: .text(editWeight),
         ].merging([.trainLimit: trainLimit.map(OptionValue.int), .lrDecay: lrDecay.map { .text($0.rawValue) },
                    .initialEditor: initialEditor.map(OptionValue.text)].compactMapValues { $0 }) { a, _ in a }
         var config = MetaTrainingConfig()
