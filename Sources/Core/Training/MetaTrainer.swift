@@ -351,7 +351,7 @@ public final class MetaTrainer {
 
     /// `r` as a run with `config` renders it; `meanTargetTokens` is its task's (for `EditWeight.token`).
     static func example(_ r: EditRecord, model: LanguageModel, instructions: InstructionSet, config: MetaTrainingConfig,
-                                meanTargetTokens: Float, fallback: LocalityProbe?, rng: inout SeededRandom) throws -> TrainingExample {
+                        meanTargetTokens: Float, fallback: LocalityProbe?, rng: inout SeededRandom) throws -> TrainingExample {
         var ex = try TrainingExample(r, model: model, instructions: instructions, instruct: config.instruct, rng: &rng,
                                      fallbackLocality: fallback, sources: config.locality,
                                      equivalence: config.equivalenceSources)
