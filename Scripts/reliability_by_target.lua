@@ -16,8 +16,9 @@ local byLength, byPrior = {}, {}
 local priorBins = {{-5, "above -5"}, {-10, "-10 to -5"}, {-20, "-20 to -10"}, {-math.huge, "below -20"}}
 for _, r in ipairs(records) do
   local rel = eval.run(m, ed, {r}, {n = 1, instruct = true, quiet = true}).reliability
-  tally(byLength, math.min(#m:encode(r.target), 5), rel)
-  local lp = m:logprob(r.prompt, r.target)
+  local target = " " .. r.target   -- as edits and scores see it: a continuation of the prompt
+  tally(byLength, math.min(#m:encode(target), 5), rel)
+  local lp = m:logprob(r.prompt, target)
   for _, bin in ipairs(priorBins) do
     if lp > bin[1] then tally(byPrior, bin[2], rel); break end
   end

@@ -249,6 +249,25 @@ final class MetaTrainerTests: XCTestCase {
         XCTAssertNotEqual(Array(weighted.editor.parameters), Array(unweighted.editor.parameters))
     }
 
+    /// A run folder resumed with other settings is refused, naming each setting that differs.
+    func testResumingWithOtherSettingsNamesTheDifference() throws {
+        let m = try Self.tinyModel()
+        let folder = runFolder()
+        var c = config(steps: 1)
+        c.instruct = false
+        _ = try MetaTrainer(model: m, config: c, runDirectory: folder).run()
+        var other = c
+        other.editWeight = .token
+        other.cLoc = 2
+        XCTAssertThrowsError(try MetaTrainer(model: m, config: other, runDirectory: folder)) {
+            let text = "\($0)"
+            XCTAssertTrue(text.contains("another configuration (cLoc: 1 there, 2 here; editWeight: unset there, \"token\" here)"), text)
+        }
+        other = c
+        other.steps = 2   // only the step budget may differ
+        XCTAssertNoThrow(try MetaTrainer(model: m, config: other, runDirectory: folder))
+    }
+
     /// `edit_weight = "example"` (the default) is stored as nil, so older checkpoints still resume.
     func testDefaultEditWeightDecodesToNil() throws {
         var c = MetaTrainingConfig()

@@ -77,7 +77,8 @@ public final class MetaTrainer {
             var comparable = saved
             comparable.steps = config.steps   // a run may be extended: only the step budget may differ
             guard comparable == config else {
-                throw InstructEditError("train: \(runDirectory) holds a run with another configuration; use a new run folder or the same settings")
+                throw InstructEditError("train: \(runDirectory) holds a run with another configuration (\(Self.differences(comparable, config))); "
+                                        + "use a new run folder or the same settings")
             }
             editor = ckpt.editor
             editorAdam = t.editorOptimizer
@@ -112,6 +113,21 @@ public final class MetaTrainer {
     }
 
     private static let patienceKey = "validations_without_improvement"
+
+    /// "editWeight: token there, unset here" for each setting where `saved` and `asked` differ.
+    static func differences(_ saved: MetaTrainingConfig, _ asked: MetaTrainingConfig) -> String {
+        func fields(_ c: MetaTrainingConfig) -> [String: String] {
+            let object = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(c))) as? [String: Any] ?? [:]
+            return object.mapValues { value in
+                let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys])
+                return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
+        }
+        let there = fields(saved), here = fields(asked)
+        return Set(there.keys).union(here.keys).sorted().filter { there[$0] != here[$0] }
+            .map { "\($0): \(there[$0] ?? "unset") there, \(here[$0] ?? "unset") here" }
+            .joined(separator: "; ")
+    }
 
     /// Copies a trained editor's networks, step sizes and statistics into the new `editor` (same
     /// model, inner weights and rank), so a run can continue it under another schedule.

@@ -43,10 +43,11 @@ enum CommandLineTool {
     /// "instructedit train: message", where Core's errors already name their command as Lua shows
     /// them ("train: …"): the command is named once.
     static func line(_ program: String, _ message: String) -> String {
-        guard let sub = program.split(separator: " ").dropFirst().first, message.hasPrefix(sub + ": ") else {
+        let words = program.split(separator: " ")
+        guard let tool = words.first, words.count == 2, message.hasPrefix(words[1] + ": ") else {
             return "\(program): \(message)"
         }
-        return "instructedit \(message)"
+        return "\(tool) \(message)"
     }
 
     /// A session with every module and Ctrl-C wired to it; nil (after saying why) if a module fails to
